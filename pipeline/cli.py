@@ -1,0 +1,102 @@
+"""The command line: arguments in, a report and an exit code out."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from .build import Outcome, build_meeting
+from .problems import Place, Problem
+from .sources import find_meetings
+
+CONTEXT = {"help_option_names": ["-h", "--help"]}
+
+NO_MEETING = """Aucune réunion trouvée dans {where}.
+
+Créez un dossier par réunion dans data/, par exemple data/2024-03-15-conseil/,
+et déposez-y les classeurs Excel (.xlsx) de la séance, avec les feuilles
+« Séance », « Présences » et « Délibérations » (et, si besoin, « Autres points »).
+Le format des classeurs est décrit dans docs/data-format.md."""
+
+
+def _common(f):
+    f = click.option(
+        "--templates", "templates", type=click.Path(path_type=Path), default=None,
+        help="Dossier de modèles .docx qui remplacent ceux fournis (défaut : ./templates s’il existe).",
+    )(f)
+    f = click.option(
+        "--output", "output", type=click.Path(path_type=Path), default=None,
+        help="Dossier où écrire les documents (défaut : ./output).",
+    )(f)
+    f = click.option(
+        "--data", "data", type=click.Path(path_type=Path), default=None,
+        help="Dossier des réunions (défaut : ./data).",
+    )(f)
+    return f
+
+
+@click.group(invoke_without_command=True, context_settings=CONTEXT)
+@_common
+@click.version_option(package_name="make-minutes", message="make-minutes %(version)s")
+@click.pass_context
+def main(ctx: click.Context, data: Path | None, output: Path | None, templates: Path | None):
+    """Rédige les procès-verbaux des séances à partir des classeurs de data/.
+
+    Sans commande, construit toutes les réunions de ./data dans ./output.
+    """
+    ctx.obj = {"data": data, "output": output, "templates": templates}
+    if ctx.invoked_subcommand is None:
+        ctx.invoke(build, data=data, output=output, templates=templates)
+
+
+@main.command(context_settings=CONTEXT)
+@_common
+@click.pass_context
+def build(ctx: click.Context, data: Path | None, output: Path | None, templates: Path | None):
+    """Construit les documents de chaque réunion de data/ (commande par défaut)."""
+    parent = ctx.obj or {}
+    data = data or parent.get("data") or Path("data")
+    output = output or parent.get("output") or Path("output")
+    templates = templates or parent.get("templates")
+    folders = [templates] if templates else ([Path("templates")] if Path("templates").is_dir() else [])
+    if templates and not templates.is_dir():
+        click.echo(f"Dossier de modèles introuvable : {templates}", err=True)
+        sys.exit(2)
+    if not data.is_dir():
+        click.echo(NO_MEETING.format(where=f"« {data.resolve()} » (ce dossier n’existe pas)"), err=True)
+        sys.exit(1)
+    meetings = find_meetings(data)
+    if not meetings:
+        click.echo(NO_MEETING.format(where=f"« {data.resolve()} »"), err=True)
+        sys.exit(1)
+    failed = 0
+    for source in meetings:
+        try:
+            outcome = build_meeting(source, output, folders)
+        except Exception as exc:  # last guard: a bug must not hide the other meetings
+            outcome = Outcome(source.name)
+            outcome.problems.append(
+                Problem(Place(source.name), f"erreur inattendue ({type(exc).__name__} : {exc}) ; "
+                        "rien n’a été écrit pour cette réunion. Merci de signaler ce problème.")
+            )
+        failed += not outcome.ok
+        _report(outcome)
+    sys.exit(1 if failed else 0)
+
+
+def _report(outcome: Outcome) -> None:
+    errors = [p for p in outcome.problems if p.severity.value == "erreur"]
+    warnings = [p for p in outcome.problems if p.severity.value != "erreur"]
+    if errors:
+        n = len(errors)
+        click.echo(
+            f"{outcome.meeting} : {n} problème{'s' if n > 1 else ''}, rien n’a été écrit pour cette réunion."
+        )
+    else:
+        names = ", ".join(p.name for p in outcome.written)
+        where = outcome.written[0].parent if outcome.written else ""
+        click.echo(f"{outcome.meeting} : {names} écrit dans {where}")
+    for p in errors + warnings:
+        click.echo(f"  - {p}")

@@ -1,0 +1,237 @@
+"""The only place that writes French: numbers in words, dates, hours,
+agreement, elision, typography, the wording of results.
+
+Pure functions of plain values; the rules decide, this module words.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+
+from .model import Counts
+from .rules import Outcome
+
+NBSP = "\u00a0"  # before € : ; ! ? % and inside « »
+NNBSP = "\u202f"  # thousands separator, as Babel's French locale writes it
+APOSTROPHE = "\u2019"
+LOCALE = "fr_FR"
+
+
+# --- numbers, dates, hours ------------------------------------------------
+
+
+def number_words(n: int) -> str:
+    from num2words import num2words
+
+    return num2words(n, lang="fr")
+
+
+def day_words(day: int) -> str:
+    """Day of the month in words: "premier" for the 1st, not "un"."""
+    return "premier" if day == 1 else number_words(day)
+
+
+def year_words(date: dt.date) -> str:
+    return number_words(date.year)
+
+
+def month_name(date: dt.date) -> str:
+    from babel.dates import format_date
+
+    return format_date(date, "MMMM", locale=LOCALE)
+
+
+def date_words(date: dt.date, with_year: bool = True) -> str:
+    """"vingt-huit novembre deux mille seize" ("premier" for the 1st)."""
+    words = f"{day_words(date.day)} {month_name(date)}"
+    return f"{words} {year_words(date)}" if with_year else words
+
+
+def date_short(date: dt.date) -> str:
+    """"28 novembre 2016", "1er novembre 2016"."""
+    day = "1er" if date.day == 1 else str(date.day)
+    return f"{day} {month_name(date)} {date.year}"
+
+
+def hour(time: dt.time) -> str:
+    """"17h00"."""
+    return f"{time.hour}h{time.minute:02d}"
+
+
+def count_noun(n: int, singular: str, plural: str | None = None) -> str:
+    """"1 abstention", "2 abstentions" (NBSP between figure and noun)."""
+    word = singular if n == 1 else (plural or singular + "s")
+    return f"{n}{NBSP}{word}"
+
+
+def singular_of(plural: str) -> str:
+    """The clerk gives the plural ("délégués"); a lone member is "délégué"."""
+    return plural[:-1] if plural.endswith(("s", "x")) and len(plural) > 1 else plural
+
+
+# --- agreement, articles, elision -----------------------------------------
+
+_VOWEL = re.compile(r"^[aeiouyhàâäéèêëîïôöùûüœæ]", re.IGNORECASE)
+
+
+def starts_with_vowel(word: str) -> bool:
+    return bool(_VOWEL.match(word.strip()))
+
+
+def agree(participle: str, feminine: bool, plural: bool = False) -> str:
+    """désigné → désignée, désignés, désignées; excusé → excusée…"""
+    return participle + ("e" if feminine else "") + ("s" if plural else "")
+
+
+def agree_group(participle: str, feminines: list[bool]) -> str:
+    """Agreement with several people: feminine only when all are."""
+    return agree(participle, all(feminines), len(feminines) > 1)
+
+
+def de(phrase: str) -> str:
+    """"de Philippe VARLET", "d’Olivier JARDE"."""
+    return f"d{APOSTROPHE}{phrase}" if starts_with_vowel(phrase) else f"de {phrase}"
+
+
+def the(noun: str, feminine: bool) -> str:
+    """"le Bureau", "la Commission", "l’Assemblée"."""
+    if starts_with_vowel(noun):
+        return f"l{APOSTROPHE}{noun}"
+    return f"{'la' if feminine else 'le'} {noun}"
+
+
+def of_the(noun: str, feminine: bool) -> str:
+    """"du Bureau", "de la Commission", "de l’Assemblée"."""
+    if starts_with_vowel(noun):
+        return f"de l{APOSTROPHE}{noun}"
+    return f"{'de la' if feminine else 'du'} {noun}"
+
+
+# First words of body names that are feminine ("de la communauté…").
+_FEMININE_BODIES = {
+    "agglomeration", "association", "assemblee", "commune", "communaute", "collectivite",
+    "metropole", "region", "ville", "regie", "societe", "federation", "entente",
+    "institution", "agence", "chambre", "caisse", "union", "eurometropole",
+}
+_ARTICLES = ("le ", "la ", "les ", "l'", "l’")
+
+
+def of_body(body: str) -> str:
+    """"du syndicat mixte Somme Numérique", "de la communauté de communes…",
+    "de l’établissement…"; a name typed with its article keeps it ("de la
+    Ville de…" stays as typed after "de")."""
+    lowered = body.lower()
+    if lowered.startswith(("le ",)):
+        return "du " + body[3:]
+    if lowered.startswith(("les ",)):
+        return "des " + body[4:]
+    if lowered.startswith(_ARTICLES):
+        return "de " + body
+    first = _fold_word(body.split()[0]) if body.split() else ""
+    return of_the(body, first in _FEMININE_BODIES)
+
+
+def _fold_word(word: str) -> str:
+    bare = unicodedata.normalize("NFKD", word)
+    return "".join(c for c in bare if not unicodedata.combining(c)).casefold()
+
+
+def join_and(items: list[str]) -> str:
+    """"A", "A et B", "A, B et C"."""
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " et " + items[-1]
+
+
+# --- typography -------------------------------------------------------------
+
+_SPACE_BEFORE = re.compile(r"[ \t]+([;:!?€%»])")
+_SPACE_AFTER = re.compile(r"(«)[ \t]+")
+# A space between a group of 1 to 3 digits and one of exactly 3: "20 000",
+# "1 234 567"; never after a run of 4 digits or more, so a year followed by a
+# number ("en 2016 150 communes", "2016 2017") is left alone.
+_DIGIT_GROUP = re.compile(r"(?<=\d)(?<!\d{4}) (?=\d{3}(?!\d))")
+_STRAIGHT_APOSTROPHE = re.compile(r"(?<=\w)'(?=\w)")
+
+
+def typography(text: str) -> str:
+    """French typography on a clerk's text: typographic apostrophe between
+    letters, a non-breaking space before ; : ! ? € % » and after «, and a
+    narrow non-breaking space between groups of three digits (20 000 €)."""
+    text = _STRAIGHT_APOSTROPHE.sub(APOSTROPHE, text)
+    text = _DIGIT_GROUP.sub(NNBSP, text)
+    text = _SPACE_BEFORE.sub(NBSP + r"\1", text)
+    return _SPACE_AFTER.sub(r"\1" + NBSP, text)
+
+
+# --- results ------------------------------------------------------------------
+
+
+def counts_detail(counts: Counts, secret: bool, *, for_against: bool, keep_zero: bool) -> str:
+    """Inside the parentheses: "20 voix pour, 5 voix contre, 2 abstentions,
+    1 membre ne prend pas part au vote"; zero counts left out unless
+    ``keep_zero`` (Pour and Contre of a tie); ``for_against`` False leaves
+    out Pour and Contre altogether (unanimity wordings)."""
+    parts = []
+    if for_against:
+        if counts.pour or keep_zero:
+            parts.append(f"{counts.pour}{NBSP}voix pour")
+        if counts.contre or keep_zero:
+            parts.append(f"{counts.contre}{NBSP}voix contre")
+    if counts.abstentions:
+        if secret:
+            parts.append(count_noun(counts.abstentions, "bulletin blanc ou nul", "bulletins blancs ou nuls"))
+        else:
+            parts.append(count_noun(counts.abstentions, "abstention"))
+    if counts.nppv:
+        verb = "ne prend" if counts.nppv == 1 else "ne prennent"
+        parts.append(f"{count_noun(counts.nppv, 'membre')} {verb} pas part au vote")
+    return ", ".join(parts)
+
+
+def result(
+    outcome: Outcome,
+    counts: Counts,
+    *,
+    secret: bool = False,
+    presiding_feminine: bool = False,
+    feminine: bool = True,
+) -> str:
+    """The result line of the spec's table: "Adoptée à l’unanimité",
+    "Rejetée à la majorité (8 voix pour, 17 voix contre, 2 abstentions)"…
+    ``feminine`` agrees with what was voted (une délibération: Adoptée; le
+    procès-verbal: Adopté)."""
+    adopted = agree("Adopté", feminine)
+    rejected = agree("Rejeté", feminine)
+    not_adopted = "Non " + agree("adopté", feminine)
+    presiding = "de la présidente" if presiding_feminine else "du président"
+
+    def detail(for_against: bool = True, keep_zero: bool = False) -> str:
+        text = counts_detail(counts, secret, for_against=for_against, keep_zero=keep_zero)
+        return f" ({text})" if text else ""
+
+    if outcome is Outcome.UNANIMITY:
+        return f"{adopted} à l{APOSTROPHE}unanimité"
+    if outcome is Outcome.UNANIMITY_OF_VOTERS:
+        return f"{adopted} à l{APOSTROPHE}unanimité des votants{detail(False)}"
+    if outcome is Outcome.UNANIMITY_OF_EXPRESSED:
+        return f"{adopted} à l{APOSTROPHE}unanimité des suffrages exprimés{detail(False)}"
+    if outcome is Outcome.MAJORITY:
+        return f"{adopted} à la majorité{detail()}"
+    if outcome is Outcome.CASTING_FOR:
+        return f"{adopted}, la voix {presiding} étant prépondérante{detail(keep_zero=True)}"
+    if outcome is Outcome.CASTING_AGAINST:
+        return f"{rejected}, la voix {presiding} étant prépondérante{detail(keep_zero=True)}"
+    if outcome is Outcome.TIE:
+        inner = counts_detail(counts, secret, for_against=True, keep_zero=True)
+        return f"{not_adopted}, faute de majorité (partage égal des voix{NBSP}: {inner})"
+    if outcome is Outcome.REJECTED_MAJORITY:
+        return f"{rejected} à la majorité{detail()}"
+    if outcome is Outcome.REJECTED_UNANIMITY:
+        return f"{rejected} à l{APOSTROPHE}unanimité{detail(False)}"
+    if outcome is Outcome.REJECTED_UNANIMITY_OF_EXPRESSED:
+        return f"{rejected} à l{APOSTROPHE}unanimité des suffrages exprimés{detail(False)}"
+    # P = C = 0 is not a tie (the table's ties are P = C > 0): zeros left out.
+    return f"{not_adopted}, aucun suffrage exprimé{detail()}"

@@ -1,0 +1,129 @@
+"""The meeting as the rules and the words see it: frozen dataclasses, no I/O."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from enum import Enum
+
+from .problems import Place
+
+
+class Status(Enum):
+    PRESENT = "présent"
+    EXCUSED = "excusé"
+    ABSENT = "absent"
+
+
+class QuorumBase(Enum):
+    PRESENT = "présents"
+    PRESENT_OR_REPRESENTED = "présents ou représentés"
+
+
+@dataclass(frozen=True)
+class Member:
+    key: str  # folded "prénom nom": how other sheets name the member
+    feminine: bool
+    first_name: str
+    last_name: str
+    status: Status
+    college: str
+    proxy_to: str | None  # key of the holder
+    place: Place  # the member's row
+
+    @property
+    def name(self) -> str:
+        return f"{self.first_name} {self.last_name.upper()}"
+
+
+@dataclass(frozen=True)
+class Proxy:
+    giver: str
+    holder: str
+
+
+@dataclass(frozen=True)
+class Counts:
+    pour: int
+    contre: int = 0
+    abstentions: int = 0
+    nppv: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.pour + self.contre + self.abstentions + self.nppv
+
+    @property
+    def votants(self) -> int:
+        return self.pour + self.contre + self.abstentions
+
+    @property
+    def exprimes(self) -> int:
+        return self.pour + self.contre
+
+
+@dataclass(frozen=True)
+class Block:
+    """One paragraph of a text cell: level 0 is a plain paragraph, 1, 2, 3…
+    a bullet of that depth."""
+
+    text: str
+    level: int = 0
+
+
+@dataclass(frozen=True)
+class VoteRecord:
+    """What was typed: ``unanimity`` or the counts (missing counts are 0)."""
+
+    unanimity: bool
+    counts: Counts | None
+    place: Place
+
+
+@dataclass(frozen=True)
+class Deliberation:
+    number: int
+    title: str
+    expose: tuple[Block, ...]
+    debates: tuple[Block, ...]
+    decision: tuple[Block, ...]
+    vote: VoteRecord | None
+    part: str
+    place: Place  # the row
+
+
+@dataclass(frozen=True)
+class OtherItem:
+    part: str
+    title: str
+    text: tuple[Block, ...]
+    place: Place
+
+
+@dataclass(frozen=True)
+class Meeting:
+    name: str  # the folder's name, naming output/<name>/
+    body: str  # Organisme
+    instance: str
+    instance_feminine: bool
+    members_word: str  # "délégués", "membres", "conseillers"…
+    date: dt.date
+    opening: dt.time
+    closing: dt.time | None
+    convocation: dt.date
+    location: str
+    president: str  # member key
+    secretaries: tuple[str, ...]
+    previous_minutes: dt.date | None
+    previous_vote: VoteRecord | None
+    quorum_base: QuorumBase
+    quorum_threshold: str | int  # "majorité", "tiers" or a whole number
+    title: str
+    proxies_per_member: int
+    siret: str
+    members: tuple[Member, ...]
+    deliberations: tuple[Deliberation, ...]
+    other_items: tuple[OtherItem, ...]
+
+    def member(self, key: str) -> Member:
+        return next(m for m in self.members if m.key == key)

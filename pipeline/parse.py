@@ -1,0 +1,612 @@
+"""Rows → model, one function per sheet. Collects problems, never raises on
+bad data: a meeting with any error yields ``None`` and its full report."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from . import values
+from .model import (
+    Block,
+    Counts,
+    Deliberation,
+    Meeting,
+    Member,
+    OtherItem,
+    QuorumBase,
+    Status,
+    VoteRecord,
+)
+from .problems import Place, Report
+from .sources import SHEET_TITLES, Cell, MeetingSource, Sheet, fold, read_workbook, with_column
+
+NOT_YET = "n’est pas encore pris en charge par cette version"
+NOT_YET_F = "n’est pas encore prise en charge par cette version"  # la colonne, la feuille
+
+
+@dataclass(frozen=True)
+class Column:
+    title: str  # as the spec names it, for messages
+    names: tuple[str, ...]  # folded forms accepted
+    required: bool = False
+    supported: bool = True
+
+
+def _col(title: str, *synonyms: str, required: bool = False, supported: bool = True) -> Column:
+    return Column(title, tuple(fold(n) for n in (title, *synonyms)), required, supported)
+
+
+NUMBER_SYNONYMS = ("No", "Num", "Numéro", "Numero")
+
+COLUMNS: dict[str, dict[str, Column]] = {
+    "presences": {
+        "college": _col("Collège"),
+        "civilite": _col("Civilité", required=True),
+        "prenom": _col("Prénom", required=True),
+        "nom": _col("Nom", required=True),
+        "statut": _col("Statut", required=True),
+        "pouvoir": _col("Pouvoir à", "Pouvoir donné à", "Mandataire"),
+        "supplee": _col("Suppléé par", "Suppléant", supported=False),
+        "arrivee": _col("Arrivée", supported=False),
+        "depart": _col("Départ", supported=False),
+    },
+    "deliberations": {
+        "numero": _col("N°", *NUMBER_SYNONYMS, required=True),
+        "titre": _col("Titre", required=True),
+        "expose": _col("Exposé"),
+        "debats": _col("Débats"),
+        "decision": _col("Décision"),
+        "vote": _col("Vote", "Votes"),
+        "pour": _col("Pour"),
+        "contre": _col("Contre"),
+        "abstentions": _col("Abstentions", "Abstention"),
+        "nppv": _col("NPPV"),
+        "scrutin": _col("Scrutin"),
+        "se_retirent": _col("Se retirent", supported=False),
+        "presidence": _col("Présidence", supported=False),
+        "partie": _col("Partie"),
+        "numero_acte": _col("Numéro d'acte", supported=False),
+        "matiere": _col("Matière"),
+    },
+    "autres_points": {
+        "partie": _col("Partie", required=True),
+        "titre": _col("Titre"),
+        "texte": _col("Texte"),
+        "tarifs": _col("Tarifs", supported=False),
+    },
+}
+
+
+@dataclass(frozen=True)
+class Field:
+    title: str
+    required: bool = False
+    supported: bool = True
+
+
+FIELDS: dict[str, Field] = {
+    fold(f.title): f
+    for f in (
+        Field("Organisme", True),
+        Field("Instance", True),
+        Field("Genre de l'instance"),
+        Field("Membres"),
+        Field("Date", True),
+        Field("Heure d'ouverture", True),
+        Field("Heure de clôture"),
+        Field("Date de convocation", True),
+        Field("Lieu"),
+        Field("Président", True),
+        Field("Secrétaire de séance", True),
+        Field("Procès-verbal précédent"),
+        Field("Vote du procès-verbal précédent"),
+        Field("Quorum"),
+        Field("Seuil du quorum"),
+        Field("Titre"),
+        Field("Deuxième convocation", supported=False),
+        Field("Pouvoirs par membre"),
+        Field("Numérotation", supported=False),
+        Field("Premier numéro", supported=False),
+        Field("SIRET"),
+    )
+}
+
+CIVILITIES = {"m": False, "monsieur": False, "mme": True, "madame": True}
+STATUSES = {
+    "present": Status.PRESENT,
+    "presente": Status.PRESENT,
+    "present e": Status.PRESENT,
+    "excuse": Status.EXCUSED,
+    "excusee": Status.EXCUSED,
+    "excuse e": Status.EXCUSED,
+    "absent": Status.ABSENT,
+    "absente": Status.ABSENT,
+    "absent e": Status.ABSENT,
+}
+SUBSTITUTED = {"supplee", "suppleee", "supplee e"}
+UNANIMITY = {"unanimite", "a l unanimite", "unanime"}
+
+
+# --- sheets and tables --------------------------------------------------------
+
+
+def _gather(source: MeetingSource, report: Report) -> dict[str, Sheet]:
+    sheets: dict[str, Sheet] = {}
+    for path in source.files:
+        for sheet in read_workbook(path, report):
+            if sheet.key in sheets:
+                first = sheets[sheet.key]
+                report.error(
+                    sheet.place,
+                    f"la feuille « {SHEET_TITLES[sheet.key]} » apparaît deux fois dans cette "
+                    f"réunion (aussi dans {first.place}) : gardez-en une seule.",
+                )
+            else:
+                sheets[sheet.key] = sheet
+    return sheets
+
+
+@dataclass(frozen=True)
+class Row:
+    number: int
+    place: Place  # file, sheet, row
+    cells: dict[str, Cell]  # column key → non-empty cell
+    headers: frozenset[str] = frozenset()  # column keys found in the header row
+
+
+def _table(sheet: Sheet, report: Report) -> list[Row]:
+    """The rows of a sheet whose first non-empty row holds the headers."""
+    columns = COLUMNS[sheet.key]
+    if not sheet.rows:
+        report.error(sheet.place, "la feuille est vide : attendu une ligne d’en-têtes.")
+        return []
+    header, *body = sheet.rows
+    by_name = {name: key for key, col in columns.items() for name in col.names}
+    index: dict[str, tuple[int, str]] = {}
+    for i, cell in enumerate(header):
+        if cell.value is None:
+            continue
+        title = values.text(cell)
+        key = by_name.get(fold(title))
+        if key is None:
+            known = ", ".join(f"« {c.title} »" for c in columns.values())
+            report.warning(
+                cell.place, f"colonne « {title} » ignorée : elle n’est pas reconnue (colonnes : {known})."
+            )
+        elif key in index:
+            report.error(cell.place, f"la colonne « {title} » apparaît deux fois.")
+        else:
+            index[key] = (i, title)
+    for key, col in columns.items():
+        if col.required and key not in index:
+            report.error(
+                Place(sheet.file, sheet.name, row=header[0].place.row),
+                f"colonne obligatoire « {col.title} » introuvable dans la ligne d’en-têtes.",
+            )
+    rows = []
+    for cells in body:
+        found = {
+            key: with_column(cells[i], title)
+            for key, (i, title) in index.items()
+            if i < len(cells) and cells[i].value is not None
+        }
+        if not found:
+            continue
+        place = Place(sheet.file, sheet.name, row=cells[0].place.row)
+        for key, cell in found.items():
+            if not columns[key].supported:
+                report.error(cell.place, f"la colonne « {columns[key].title} » {NOT_YET_F}.")
+        rows.append(Row(cells[0].place.row or 0, place, found, frozenset(index)))
+    return rows
+
+
+def _required(row: Row, key: str, sheet: str, report: Report) -> Cell | None:
+    cell = row.cells.get(key)
+    # A column missing from the header is reported once, not on every row.
+    if cell is None and key in row.headers:
+        title = COLUMNS[sheet][key].title
+        report.error(
+            Place(row.place.file, row.place.sheet, row=row.number, column=title),
+            "cellule vide : cette colonne est obligatoire.",
+        )
+    return cell
+
+
+# --- text cells -----------------------------------------------------------------
+
+_BULLET = re.compile(r"^([ \t]*)[-•]\s+(.*)$")
+
+
+def blocks(cell: Cell | None) -> tuple[Block, ...]:
+    """Paragraphs and bullets of a text cell: a line is a paragraph; a line
+    starting with "- " or "• " a bullet; two spaces or a tab per extra level."""
+    if cell is None:
+        return ()
+    out = []
+    for line in values.text(cell).split("\n"):
+        if not line.strip():
+            continue
+        bullet = _BULLET.match(line)
+        if bullet:
+            indent = bullet[1].replace("\t", "  ")
+            out.append(Block(bullet[2].strip(), 1 + len(indent) // 2))
+        else:
+            out.append(Block(line.strip(), 0))
+    return tuple(out)
+
+
+# --- names -------------------------------------------------------------------------
+
+
+class Names:
+    """Resolves "Prénom Nom" typed anywhere to a member key."""
+
+    def __init__(self, members: list[Member], unreadable: set[str] | None = None):
+        self.members = {m.key: m for m in members}
+        self.unreadable = unreadable or set()  # rows of Présences already reported
+
+    def resolve(self, cell: Cell, text: str, report: Report, role: str) -> str | None:
+        key = fold(text)
+        if key in self.members:
+            return key
+        if key in self.unreadable:
+            return None
+        hint = ""
+        close = difflib.get_close_matches(key, list(self.members), n=1, cutoff=0.75)
+        if close:
+            hint = f" Vouliez-vous dire « {self.members[close[0]].name} » ?"
+        report.error(
+            cell.place,
+            f"{role} « {text} » introuvable dans la feuille « Présences » : attendu le prénom et "
+            f"le nom d’un membre.{hint}",
+        )
+        return None
+
+
+# --- Présences ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _RawMember:
+    member: Member
+    proxy_cell: Cell | None
+
+
+def parse_presences(
+    sheet: Sheet, report: Report, unreadable: set[str] | None = None
+) -> list[_RawMember]:
+    """The members; ``unreadable`` receives the names of rows with an error."""
+    raw: list[_RawMember] = []
+    seen: dict[str, Place] = {}
+    for row in _table(sheet, report):
+        cells = [_required(row, k, "presences", report) for k in ("civilite", "prenom", "nom", "statut")]
+        civ_cell, first_cell, last_cell, status_cell = cells
+        feminine = status = None
+        if civ_cell:
+            feminine = values.choice(civ_cell, report, CIVILITIES, "« M. » ou « Mme »")
+        if status_cell:
+            folded = fold(values.text(status_cell))
+            if folded in SUBSTITUTED:
+                report.error(status_cell.place, f"le statut « suppléé » {NOT_YET}.")
+            else:
+                status = values.choice(
+                    status_cell, report, STATUSES, "« présent », « excusé » ou « absent »"
+                )
+        if None in (feminine, status, first_cell, last_cell):
+            if first_cell and last_cell and unreadable is not None:
+                unreadable.add(fold(f"{values.text(first_cell)} {values.text(last_cell)}"))
+            continue
+        first, last = values.text(first_cell), values.text(last_cell)
+        key = fold(f"{first} {last}")
+        if key in seen:
+            report.error(row.place, f"« {first} {last} » figure deux fois (aussi à la {seen[key]}).")
+            continue
+        seen[key] = row.place
+        college = values.text(row.cells["college"]) if "college" in row.cells else ""
+        member = Member(key, feminine, first, last, status, college, None, row.place)
+        raw.append(_RawMember(member, row.cells.get("pouvoir")))
+    return raw
+
+
+# --- Séance ---------------------------------------------------------------------------
+
+
+def _seance_fields(sheet: Sheet, report: Report) -> dict[str, Cell]:
+    """Field name (folded) → its value cell. A first row "Champ | Valeur" is
+    the header; an unknown field is an error naming its row."""
+    rows = list(sheet.rows)
+    if rows and fold(values.text(rows[0][0]) if rows[0][0].value is not None else "") == "champ":
+        rows = rows[1:]
+    found: dict[str, Cell] = {}
+    for cells in rows:
+        name_cell = cells[0]
+        value_cell = cells[1] if len(cells) > 1 else None
+        if name_cell.value is None:
+            if value_cell is not None and value_cell.value is not None:
+                report.error(name_cell.place, "valeur sans nom de champ en colonne A.")
+            continue
+        key = fold(values.text(name_cell))
+        field = FIELDS.get(key)
+        if field is None:
+            close = difflib.get_close_matches(key, list(FIELDS), n=1, cutoff=0.6)
+            hint = f" Vouliez-vous dire « {FIELDS[close[0]].title} » ?" if close else ""
+            report.error(
+                name_cell.place, f"champ inconnu « {values.text(name_cell)} ».{hint}"
+            )
+            continue
+        if key in found:
+            report.error(name_cell.place, f"le champ « {field.title} » apparaît deux fois.")
+            continue
+        if value_cell is None or value_cell.value is None:
+            continue
+        value_cell = with_column(value_cell, field.title)
+        if not field.supported:
+            report.error(value_cell.place, f"le champ « {field.title} » {NOT_YET}.")
+            continue
+        found[key] = value_cell
+    for key, field in FIELDS.items():
+        if field.required and key not in found:
+            report.error(sheet.place, f"champ obligatoire « {field.title} » manquant ou vide.")
+    return found
+
+
+def _vote_record(cell: Cell, report: Report) -> VoteRecord | None:
+    """``unanimité``, or counts written ``12 pour, 1 contre, 2 abstentions``."""
+    raw = values.text(cell)
+    if fold(raw) in UNANIMITY:
+        return VoteRecord(True, None, cell.place)
+    found = dict.fromkeys(("pour", "contre", "abstentions", "nppv"), 0)
+    words = {"pour": "pour", "contre": "contre", "abstention": "abstentions",
+             "abstentions": "abstentions", "nppv": "nppv"}
+    parts = [fold(p) for p in re.split(r"[,;]|\bet\b", raw.lower()) if p.strip()]
+    for part in parts:
+        m = re.fullmatch(r"(\d+) (?:voix )?(pour|contre|abstentions?|nppv)", part)
+        if not m:
+            report.error(
+                cell.place,
+                f"vote illisible « {raw} » : attendu « unanimité » ou des décomptes comme "
+                "« 12 pour, 1 contre, 2 abstentions ».",
+            )
+            return None
+        found[words[m[2]]] += int(m[1])
+    return VoteRecord(False, Counts(**found), cell.place)
+
+
+def _cell_value(fields: dict[str, Cell], name: str, reader, report: Report, *args) -> Any:
+    cell = fields.get(fold(name))
+    return None if cell is None else reader(cell, report, *args)
+
+
+# --- Délibérations et autres points -----------------------------------------------------
+
+DEFAULT_PART = "DÉLIBÉRATIONS"
+
+
+def _is_file_reference(text: str) -> bool:
+    return "\n" not in text and bool(re.search(r"\.(docx?|odt)$", text.strip(), re.IGNORECASE))
+
+
+def parse_deliberations(sheet: Sheet, report: Report) -> list[Deliberation]:
+    out: list[Deliberation] = []
+    numbers: dict[int, Place] = {}
+    for row in _table(sheet, report):
+        num_cell = _required(row, "numero", "deliberations", report)
+        title_cell = _required(row, "titre", "deliberations", report)
+        number = values.whole(num_cell, report, 1) if num_cell else None
+        if number is not None:
+            if number in numbers:
+                report.error(num_cell.place, f"le N° {number} est déjà utilisé ({numbers[number]}).")
+            numbers[number] = row.place
+        expose = row.cells.get("expose")
+        if expose is not None and _is_file_reference(values.text(expose)):
+            report.error(expose.place, f"un exposé tiré d’un fichier Word {NOT_YET} : collez le texte dans la cellule.")
+        scrutin = row.cells.get("scrutin")
+        if scrutin is not None and fold(values.text(scrutin)) not in {"main levee", "a main levee"}:
+            if fold(values.text(scrutin)) in {"public", "secret", "scrutin public", "scrutin secret"}:
+                report.error(scrutin.place, f"le scrutin « {values.text(scrutin)} » {NOT_YET}.")
+            else:
+                report.error(scrutin.place, f"valeur inconnue « {values.text(scrutin)} » : attendu « main levée », « public » ou « secret ».")
+        vote = _deliberation_vote(row, report)
+        if number is None or title_cell is None:
+            continue
+        part = values.text(row.cells["partie"]) if "partie" in row.cells else DEFAULT_PART
+        out.append(
+            Deliberation(
+                number,
+                values.text(title_cell),
+                blocks(expose),
+                blocks(row.cells.get("debats")),
+                blocks(row.cells.get("decision")),
+                vote,
+                part,
+                row.place,
+            )
+        )
+    return out
+
+
+def _deliberation_vote(row: Row, report: Report) -> VoteRecord | None:
+    vote_cell = row.cells.get("vote")
+    counts: dict[str, int] = {}
+    bad = False
+    for key in ("pour", "contre", "abstentions", "nppv"):
+        if key in row.cells:
+            n = values.whole(row.cells[key], report)
+            bad |= n is None
+            counts[key] = n or 0
+    if bad:
+        return None
+    if vote_cell is not None:
+        if fold(values.text(vote_cell)) not in UNANIMITY:
+            report.error(
+                vote_cell.place,
+                f"valeur inconnue « {values.text(vote_cell)} » : attendu « unanimité », ou la "
+                "cellule vide et les décomptes dans Pour, Contre, Abstentions, NPPV.",
+            )
+            return None
+        return VoteRecord(True, Counts(**counts) if counts else None, vote_cell.place)
+    if counts:
+        return VoteRecord(False, Counts(**{k: counts.get(k, 0) for k in ("pour", "contre", "abstentions", "nppv")}), row.place)
+    return None
+
+
+def parse_other_items(sheet: Sheet, report: Report) -> list[OtherItem]:
+    out = []
+    for row in _table(sheet, report):
+        part_cell = _required(row, "partie", "autres_points", report)
+        if "texte" not in row.cells and "tarifs" not in row.cells:
+            _required(row, "texte", "autres_points", report)
+        if part_cell is None:
+            continue
+        title = values.text(row.cells["titre"]) if "titre" in row.cells else ""
+        out.append(OtherItem(values.text(part_cell), title, blocks(row.cells.get("texte")), row.place))
+    return out
+
+
+# --- the meeting ---------------------------------------------------------------------------
+
+GENDERS = {"masculin": False, "m": False, "feminin": True, "f": True}
+QUORUM_BASES = {
+    "presents": QuorumBase.PRESENT,
+    "presents ou representes": QuorumBase.PRESENT_OR_REPRESENTED,
+}
+
+
+def parse_meeting(source: MeetingSource, report: Report) -> Meeting | None:
+    """The meeting of ``source``, or None with every problem in ``report``."""
+    sheets = _gather(source, report)
+    if not report.errors:
+        for key in ("seance", "presences", "deliberations"):
+            if key not in sheets:
+                names = ", ".join(p.name for p in source.files)
+                report.error(
+                    Place(source.name),
+                    f"feuille obligatoire « {SHEET_TITLES[key]} » introuvable dans les classeurs "
+                    f"de la réunion ({names}).",
+                )
+    for key in ("votes", "tarifs", "contributions"):
+        if key in sheets and len(sheets[key].rows) > 1:
+            report.error(sheets[key].place, f"la feuille « {SHEET_TITLES[key]} » {NOT_YET_F}.")
+    fields = _seance_fields(sheets["seance"], report) if "seance" in sheets else {}
+    unreadable: set[str] = set()
+    raw_members = (
+        parse_presences(sheets["presences"], report, unreadable) if "presences" in sheets else []
+    )
+    deliberations = (
+        parse_deliberations(sheets["deliberations"], report) if "deliberations" in sheets else []
+    )
+    others = parse_other_items(sheets["autres_points"], report) if "autres_points" in sheets else []
+    if "presences" in sheets and not raw_members and not report.errors:
+        report.error(sheets["presences"].place, "aucun membre : une ligne par membre en exercice est attendue.")
+
+    names = Names([r.member for r in raw_members], unreadable)
+    members = []
+    for r in raw_members:
+        holder = None
+        if r.proxy_cell is not None:
+            holder = names.resolve(r.proxy_cell, values.text(r.proxy_cell), report, "titulaire du pouvoir")
+        members.append(_with_proxy(r.member, holder))
+
+    def get(name: str, reader, *args):
+        return _cell_value(fields, name, reader, report, *args)
+
+    def text_field(name: str, default: str = "") -> str:
+        cell = fields.get(fold(name))
+        return values.text(cell) if cell is not None else default
+
+    date = get("Date", values.date)
+    opening = get("Heure d'ouverture", values.time)
+    closing = get("Heure de clôture", values.time)
+    convocation = get("Date de convocation", values.date)
+    previous = get("Procès-verbal précédent", values.date)
+    previous_vote = get("Vote du procès-verbal précédent", _vote_record)
+    feminine = get("Genre de l'instance", values.choice, GENDERS, "« masculin » ou « féminin »")
+    base = get("Quorum", values.choice, QUORUM_BASES, "« présents » ou « présents ou représentés »")
+    threshold = _threshold(fields.get(fold("Seuil du quorum")), report)
+    per_member = get("Pouvoirs par membre", values.whole, 1)
+    siret = text_field("SIRET").replace(" ", "")
+    if siret and not re.fullmatch(r"\d{14}", siret):
+        report.error(fields[fold("SIRET")].place, f"SIRET attendu sur 14 chiffres, trouvé « {siret} ».")
+
+    # Without a Présences sheet (already reported) no name can be checked.
+    has_members = "presences" in sheets
+    president = None
+    if has_members and (cell := fields.get(fold("Président"))):
+        president = names.resolve(cell, values.text(cell), report, "président(e)")
+    secretaries = []
+    if has_members and (cell := fields.get(fold("Secrétaire de séance"))):
+        for name in values.text(cell).split(";"):
+            if name.strip():
+                key = names.resolve(cell, name.strip(), report, "secrétaire de séance")
+                if key:
+                    secretaries.append(key)
+
+    has_vote = fold("Vote du procès-verbal précédent") in fields
+    has_previous = fold("Procès-verbal précédent") in fields
+    if has_previous and not has_vote:
+        report.error(
+            sheets["seance"].place,
+            "champ « Vote du procès-verbal précédent » manquant : indiquez comment le "
+            "procès-verbal précédent a été adopté (« unanimité » ou les décomptes).",
+        )
+    if has_vote and not has_previous:
+        report.error(
+            fields[fold("Vote du procès-verbal précédent")].place,
+            "vote sans date : indiquez la date de la réunion dans le champ « Procès-verbal précédent ».",
+        )
+    if date and convocation and convocation > date:
+        report.error(fields[fold("Date de convocation")].place,
+                     f"la convocation ({convocation.strftime('%d/%m/%Y')}) est postérieure à la séance ({date.strftime('%d/%m/%Y')}).")
+    elif date and convocation and (date - convocation).days - 1 < 3:
+        report.warning(fields[fold("Date de convocation")].place,
+                       "moins de 3 jours francs entre la convocation et la séance.")
+    if opening and closing and closing <= opening:
+        report.error(fields[fold("Heure de clôture")].place, "l’heure de clôture précède l’heure d’ouverture.")
+
+    if report.errors:
+        return None
+    return Meeting(
+        name=source.name,
+        body=text_field("Organisme"),
+        instance=text_field("Instance"),
+        instance_feminine=bool(feminine),
+        members_word=text_field("Membres", "membres"),
+        date=date,
+        opening=opening,
+        closing=closing,
+        convocation=convocation,
+        location=text_field("Lieu"),
+        president=president,
+        secretaries=tuple(secretaries),
+        previous_minutes=previous,
+        previous_vote=previous_vote,
+        quorum_base=base or QuorumBase.PRESENT,
+        quorum_threshold=threshold or "majorité",
+        title=text_field("Titre", "Procès-verbal"),
+        proxies_per_member=per_member or 1,
+        siret=siret,
+        members=tuple(members),
+        deliberations=tuple(deliberations),
+        other_items=tuple(others),
+    )
+
+
+def _with_proxy(member: Member, holder: str | None) -> Member:
+    from dataclasses import replace
+
+    return replace(member, proxy_to=holder)
+
+
+def _threshold(cell: Cell | None, report: Report) -> str | int | None:
+    if cell is None:
+        return None
+    folded = fold(values.text(cell))
+    if folded in {"majorite", "tiers"}:
+        return {"majorite": "majorité", "tiers": "tiers"}[folded]
+    if isinstance(cell.value, (int, float)) or folded.isdigit():
+        return values.whole(cell, report, 1)
+    report.error(cell.place, f"valeur inconnue « {values.text(cell)} » : attendu « majorité », « tiers » ou un nombre entier.")
+    return None

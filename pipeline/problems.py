@@ -1,0 +1,84 @@
+"""Problems are data: a place and a message, gathered into a report.
+
+Nothing here raises on bad input; the parser and the rules append to a
+:class:`Report`, and the CLI prints it. Messages are in French (the clerk
+reads them); the place says where to look: file, sheet, cell or row and
+column header.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where a problem is: every part is optional, the most precise wins."""
+
+    file: str = ""
+    sheet: str = ""
+    cell: str = ""  # "B4"
+    row: int | None = None
+    column: str = ""  # the column header as the clerk typed it
+
+    def with_cell(self, cell: str, row: int, column: str) -> Place:
+        return Place(self.file, self.sheet, cell, row, column)
+
+    def __str__(self) -> str:
+        parts = []
+        if self.file:
+            parts.append(self.file)
+        if self.sheet:
+            parts.append(f"feuille « {self.sheet} »")
+        if self.cell:
+            where = f"cellule {self.cell}"
+            if self.column:
+                where += f" (colonne « {self.column} »)"
+            parts.append(where)
+        elif self.row is not None:
+            where = f"ligne {self.row}"
+            if self.column:
+                where += f", colonne « {self.column} »"
+            parts.append(where)
+        elif self.column:
+            parts.append(f"colonne « {self.column} »")
+        return ", ".join(parts)
+
+
+class Severity(Enum):
+    ERROR = "erreur"
+    WARNING = "avertissement"
+
+
+@dataclass(frozen=True)
+class Problem:
+    place: Place
+    message: str
+    severity: Severity = Severity.ERROR
+
+    def __str__(self) -> str:
+        where = str(self.place)
+        prefix = "" if self.severity is Severity.ERROR else "avertissement : "
+        return f"{where} : {prefix}{self.message}" if where else f"{prefix}{self.message}"
+
+
+@dataclass
+class Report:
+    """Every problem of one meeting, in the order found."""
+
+    problems: list[Problem] = field(default_factory=list)
+
+    def error(self, place: Place, message: str) -> None:
+        self.problems.append(Problem(place, message))
+
+    def warning(self, place: Place, message: str) -> None:
+        self.problems.append(Problem(place, message, Severity.WARNING))
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity is Severity.ERROR]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity is Severity.WARNING]

@@ -1,0 +1,121 @@
+"""Shared helpers: real workbooks written in tmp_path, the real command run
+on them, and the generated .docx read back."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import shutil
+import unicodedata
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+
+from pipeline.cli import main
+
+REPO = Path(__file__).resolve().parent.parent
+SAMPLE = REPO / "data" / "2016-11-28-bureau"
+
+SEANCE = {
+    "Organisme": "syndicat mixte Somme Numérique",
+    "Instance": "Bureau",
+    "Membres": "délégués",
+    "Date": dt.datetime(2016, 11, 28),
+    "Heure d'ouverture": dt.time(17, 0),
+    "Heure de clôture": dt.time(17, 45),
+    "Date de convocation": dt.datetime(2016, 11, 21),
+    "Lieu": "dans ses locaux",
+    "Président": "Philippe VARLET",
+    "Secrétaire de séance": "Philippe COCQ",
+}
+PRESENCES = [
+    ["Collège", "Civilité", "Prénom", "Nom", "Statut", "Pouvoir à"],
+    ["Amiens Métropole", "Mme", "Florence", "RODINGER", "présente", None],
+    ["Amiens Métropole", "M.", "Ernest", "CANDELA", "excusé", None],
+    ["Département de la Somme", "M.", "Philippe", "VARLET", "présent", None],
+    ["Département de la Somme", "M.", "Stéphane", "DECAYEUX", "excusé", "Philippe VARLET"],
+    ["Communautés de communes", "M.", "Philippe", "COCQ", "présent", None],
+]
+DELIBERATIONS = [
+    ["N°", "Titre", "Exposé", "Décision", "Vote", "Pour", "Contre", "Abstentions", "NPPV"],
+    [1, "Convention cadre", "Un exposé.", "Les membres approuvent.", "unanimité", None, None, None, None],
+]
+
+
+def write_sheet(path: Path, title: str, rows: list[list[Any]]) -> Path:
+    """Add (or create) a sheet ``title`` holding ``rows`` in workbook ``path``."""
+    if path.exists():
+        wb = openpyxl.load_workbook(path)
+        ws = wb.create_sheet(title)
+    else:
+        wb = openpyxl.Workbook()
+        ws = wb.active
+        ws.title = title
+    for row in rows:
+        ws.append(list(row))
+    wb.save(path)
+    return path
+
+
+def make_meeting(
+    folder: Path,
+    seance: dict[str, Any] | None = None,
+    presences: list[list[Any]] | None = None,
+    deliberations: list[list[Any]] | None = None,
+    others: list[list[Any]] | None = None,
+    drop: tuple[str, ...] = (),
+) -> Path:
+    """A meeting folder with seance.xlsx, presences.xlsx, deliberations.xlsx.
+    ``seance`` entries whose value is None are left out; ``drop`` names
+    fields to leave out of the default ones."""
+    folder.mkdir(parents=True, exist_ok=True)
+    fields = {**SEANCE, **(seance or {})}
+    rows = [["Champ", "Valeur"]] + [[k, v] for k, v in fields.items() if v is not None and k not in drop]
+    write_sheet(folder / "seance.xlsx", "Séance", rows)
+    write_sheet(folder / "presences.xlsx", "Présences", presences or PRESENCES)
+    write_sheet(folder / "deliberations.xlsx", "Délibérations", deliberations or DELIBERATIONS)
+    if others:
+        write_sheet(folder / "deliberations.xlsx", "Autres points", others)
+    return folder
+
+
+def run(*args: str) -> tuple[int, str]:
+    """Run the real command in-process; (exit code, everything printed)."""
+    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
+    return result.exit_code, result.output
+
+
+def docx_text(path: Path) -> list[str]:
+    """The paragraphs of a .docx in order, table cells included, as python-docx reads them."""
+    import docx
+
+    document = docx.Document(str(path))
+    out = []
+    body = document.element.body
+    for child in body.iterchildren():
+        tag = child.tag.rsplit("}", 1)[1]
+        if tag == "p":
+            out.append("".join(t.text or "" for t in child.iter() if t.tag.endswith("}t")))
+        elif tag == "tbl":
+            for p in child.iter():
+                if p.tag.endswith("}p"):
+                    out.append("".join(t.text or "" for t in p.iter() if t.tag.endswith("}t")))
+    return [p for p in out if p.strip()]
+
+
+def normalise(text: str) -> str:
+    """NFC, ’ = ', every kind of space one space, no space before € and %."""
+    text = unicodedata.normalize("NFC", text).replace("\u2019", "'")
+    text = re.sub(r"\s+", " ", text.replace("\u00a0", " ").replace("\u202f", " "))
+    return re.sub(r" (?=[€%])", "", text).strip()
+
+
+@pytest.fixture
+def sample(tmp_path: Path) -> Path:
+    """A copy of the sample data folder, safe to edit."""
+    data = tmp_path / "data"
+    shutil.copytree(SAMPLE, data / SAMPLE.name)
+    return data

@@ -1,0 +1,68 @@
+"""The command: where it looks, what it says, its exit code."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from conftest import SAMPLE, docx_text, make_meeting, run
+
+
+def test_no_data_folder(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    code, printed = run()
+    assert code == 1
+    assert f"Aucune réunion trouvée dans « {tmp_path / 'data'} » (ce dossier n’existe pas)" in printed
+    assert "data/2024-03-15-conseil/" in printed and "« Séance »" in printed
+    assert "Traceback" not in printed
+
+
+def test_empty_data_folder(tmp_path: Path) -> None:
+    (tmp_path / "data" / "exposes").mkdir(parents=True)
+    (tmp_path / "data" / "vide").mkdir()
+    (tmp_path / "data" / "~$verrou.xlsx").write_bytes(b"lock")
+    code, printed = run("--data", str(tmp_path / "data"))
+    assert code == 1
+    assert f"Aucune réunion trouvée dans « {tmp_path / 'data'} »" in printed
+
+
+def test_default_folders_and_one_line_per_meeting(tmp_path: Path, monkeypatch) -> None:
+    shutil.copytree(SAMPLE, tmp_path / "data" / SAMPLE.name)
+    make_meeting(tmp_path / "data" / "2017-01-09-bureau")
+    monkeypatch.chdir(tmp_path)
+    code, printed = run()
+    assert code == 0, printed
+    assert printed.splitlines() == [
+        "2016-11-28-bureau : proces-verbal.docx écrit dans output/2016-11-28-bureau",
+        "2017-01-09-bureau : proces-verbal.docx écrit dans output/2017-01-09-bureau",
+    ]
+    assert (tmp_path / "output" / "2017-01-09-bureau" / "proces-verbal.docx").is_file()
+
+
+def test_workbooks_directly_in_data_form_a_meeting(tmp_path: Path) -> None:
+    data = make_meeting(tmp_path / "seance-du-jour")
+    (data / ".~lock.seance.xlsx#").write_text("lock")
+    code, printed = run("--data", str(data), "--output", str(tmp_path / "out"))
+    assert code == 0, printed
+    text = docx_text(tmp_path / "out" / "seance-du-jour" / "proces-verbal.docx")
+    assert text[0] == "BUREAU du 28 novembre 2016"
+
+
+def test_sheets_spread_or_together_and_default_sheet_names(tmp_path: Path) -> None:
+    from conftest import DELIBERATIONS, PRESENCES, SEANCE, write_sheet
+
+    folder = tmp_path / "data" / "m"
+    folder.mkdir(parents=True)
+    # One workbook for two sheets; a lone "Feuil1" sheet named by its file.
+    write_sheet(folder / "classeur.xlsx", "SEANCE", [["Champ", "Valeur"], *SEANCE.items()])
+    write_sheet(folder / "classeur.xlsx", "Attendance", PRESENCES)
+    write_sheet(folder / "Délibérations.xlsx", "Feuil1", DELIBERATIONS)
+    code, printed = run("--data", str(tmp_path / "data"), "--output", str(tmp_path / "out"))
+    assert code == 0, printed
+
+
+def test_help_is_in_french() -> None:
+    code, printed = run("--help")
+    assert code == 0
+    assert "Rédige les procès-verbaux" in printed
+    assert "Dossier des réunions" in printed

@@ -1,0 +1,687 @@
+"""Build the default docxtpl template ``templates/proces-verbal.docx``.
+
+Run ``python tools/make_templates.py``: the template is written into the
+``templates/`` folder next to this ``tools/`` folder.
+
+The template is meant to be edited by a clerk in Word or LibreOffice, so all
+formatting lives in named styles (no direct formatting in the body):
+
+- Normal: Arial 10.5 pt, justified, a little space after;
+- Title / Subtitle: the heading of the minutes;
+- Heading 1: a part ("I – DELIBERATIONS"); Heading 2: a deliberation or a point;
+- Décision: decision paragraphs (Normal, kept with the result that follows);
+- Résultat: the result of a vote (bold);
+- Pouvoir / Quorum: the proxies and the quorum, spaced from the members table;
+- List Bullet / List Bullet 2 / List Bullet 3: bullets at three indent levels;
+- Membres intitulé / Membres collège / Membres nom and the table style
+  "Tableau membres": the table of members;
+- Balise modèle: the paragraphs that only hold template tags ({%p … %}); they
+  disappear from the rendered document.
+
+Context used by the template (see pipeline/documents.py):
+titre, sous_titre, preambule, membres_intitule,
+membres.en_colonnes, membres.colleges, membres.lignes,
+membres.par_college[].college, membres.par_college[].noms,
+pouvoirs, quorum, secretaire, proces_verbal_precedent,
+parties[].intitule,
+parties[].deliberations[].intitule / .expose / .debats / .decision / .resultat,
+parties[].points[].titre / .texte,
+cloture; a list of blocs is a list of {"texte": str, "niveau": 0..3}.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from docx import Document
+from docx.document import Document as DocumentObject
+from docx.enum.section import WD_ORIENT
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement, parse_xml
+from docx.oxml.ns import nsdecls, qn
+from docx.shared import Cm, Pt, RGBColor
+from docx.styles.style import BaseStyle
+from docx.table import Table, _Cell
+from docx.text.paragraph import Paragraph
+
+OUTPUT = Path(__file__).resolve().parent.parent / "templates" / "proces-verbal.docx"
+
+FONT = "Arial"
+LANG = "fr-FR"
+TEXT_WIDTH = Cm(17)  # A4 (21 cm) minus two 2 cm margins
+BORDER_COLOR = "A6A6A6"  # light grey
+HEADER_FILL = "F2F2F2"  # header row / college column
+
+# Bullet glyphs per level: all three exist in Arial / Courier New (and in
+# their Liberation equivalents used by LibreOffice on Linux).
+BULLETS = [("\u2022", FONT), ("o", "Courier New"), ("\u25aa", FONT)]
+BULLET_STYLES = ["List Bullet", "List Bullet 2", "List Bullet 3"]
+
+Container = DocumentObject | _Cell
+
+
+# --------------------------------------------------------------------------
+# Styles
+# --------------------------------------------------------------------------
+
+
+def _lang_element() -> OxmlElement:
+    return parse_xml(f'<w:lang {nsdecls("w")} w:val="{LANG}" w:eastAsia="{LANG}" w:bidi="ar-SA"/>')
+
+
+def _set_rfonts(rpr: OxmlElement, font: str) -> None:
+    """Explicit font for every script; no theme font (it would win in Word)."""
+    rfonts = rpr.get_or_add_rFonts()
+    for attr in list(rfonts.attrib):
+        del rfonts.attrib[attr]
+    for slot in ("ascii", "hAnsi", "eastAsia", "cs"):
+        rfonts.set(qn(f"w:{slot}"), font)
+
+
+def _reset(style: BaseStyle) -> None:
+    """Forget the paragraph and run properties of a style of the default template."""
+    for child in list(style.element):
+        if child.tag in (qn("w:pPr"), qn("w:rPr")):
+            style.element.remove(child)
+
+
+def _set_style_lang(style: BaseStyle) -> None:
+    rpr = style.element.get_or_add_rPr()
+    old = rpr.find(qn("w:lang"))
+    if old is not None:
+        rpr.remove(old)
+    rpr.insert_element_before(_lang_element(), "w:eastAsianLayout", "w:specVanish", "w:oMath")
+
+
+def _set_outline_level(style: BaseStyle, level: int) -> None:
+    ppr = style.element.get_or_add_pPr()
+    outline = OxmlElement("w:outlineLvl")
+    outline.set(qn("w:val"), str(level))
+    # outlineLvl comes late in CT_PPr, after spacing/ind/jc: append is safe
+    # as long as nothing that must follow it (rPr, sectPr…) is present.
+    ppr.append(outline)
+
+
+def _set_doc_defaults(doc: DocumentObject) -> None:
+    styles_el = doc.styles.element
+    old = styles_el.find(qn("w:docDefaults"))
+    new = parse_xml(
+        f"<w:docDefaults {nsdecls('w')}>"
+        "<w:rPrDefault><w:rPr>"
+        f'<w:rFonts w:ascii="{FONT}" w:hAnsi="{FONT}" w:eastAsia="{FONT}" w:cs="{FONT}"/>'
+        '<w:sz w:val="21"/><w:szCs w:val="21"/>'
+        f'<w:lang w:val="{LANG}" w:eastAsia="{LANG}" w:bidi="ar-SA"/>'
+        "</w:rPr></w:rPrDefault>"
+        "<w:pPrDefault><w:pPr>"
+        '<w:spacing w:after="120" w:line="240" w:lineRule="auto"/>'
+        "</w:pPr></w:pPrDefault>"
+        "</w:docDefaults>"
+    )
+    if old is not None:
+        old.addprevious(new)
+        styles_el.remove(old)
+    else:
+        styles_el.insert(0, new)
+
+
+def _paragraph_style(
+    doc: DocumentObject,
+    name: str,
+    *,
+    style_id: str | None = None,
+    base: str | None = "Normal",
+    size: float | None = None,
+    bold: bool | None = None,
+    italic: bool | None = None,
+    underline: bool | None = None,
+    color: RGBColor | None = None,
+    align: WD_ALIGN_PARAGRAPH | None = None,
+    before: float | None = None,
+    after: float | None = None,
+    keep_with_next: bool | None = None,
+    keep_together: bool | None = None,
+    next_style: str | None = None,
+) -> BaseStyle:
+    """Get (or create) a paragraph style and set it from scratch."""
+    try:
+        style = doc.styles[name]
+    except KeyError:
+        style = doc.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+        style.quick_style = True
+        if style_id:
+            style.style_id = style_id
+    _reset(style)
+    if base is not None and name != base:
+        style.base_style = doc.styles[base]
+    if next_style is not None:
+        style.next_paragraph_style = doc.styles[next_style]
+    if name == "Normal":
+        _set_rfonts(style.element.get_or_add_rPr(), FONT)
+        style.font.size = Pt(10.5)
+    font = style.font
+    if size is not None:
+        font.size = Pt(size)
+    if bold is not None:
+        font.bold = bold
+    if italic is not None:
+        font.italic = italic
+    if underline is not None:
+        font.underline = underline
+    if color is not None:
+        font.color.rgb = color
+    pf = style.paragraph_format
+    if align is not None:
+        pf.alignment = align
+    if before is not None:
+        pf.space_before = Pt(before)
+    if after is not None:
+        pf.space_after = Pt(after)
+    if keep_with_next is not None:
+        pf.keep_with_next = keep_with_next
+    if keep_together is not None:
+        pf.keep_together = keep_together
+    _set_style_lang(style)
+    return style
+
+
+def _setup_bullets(doc: DocumentObject) -> None:
+    """Give List Bullet 1-3 real bullets, stepped by 0.75 cm, in a portable font.
+
+    The default template links each style to its own single-level list
+    (numId 1, 2, 3) but uses the Symbol font's private-use bullet, which
+    LibreOffice may not show; redefine the level of those three lists.
+    """
+    numbering = doc.part.numbering_part.element
+    step = 425  # twips, 0.75 cm
+    for level, style_name in enumerate(BULLET_STYLES):
+        style = doc.styles[style_name]
+        num_id = style.element.pPr.numPr.numId.val
+        abstract_id = numbering.xpath(f'w:num[@w:numId="{num_id}"]/w:abstractNumId/@w:val')[0]
+        abstract = numbering.xpath(f'w:abstractNum[@w:abstractNumId="{abstract_id}"]')[0]
+        for lvl in abstract.findall(qn("w:lvl")):
+            abstract.remove(lvl)
+        glyph, font = BULLETS[level]
+        left = step * (level + 1)
+        abstract.append(
+            parse_xml(
+                f'<w:lvl {nsdecls("w")} w:ilvl="0">'
+                '<w:start w:val="1"/><w:numFmt w:val="bullet"/>'
+                f'<w:pStyle w:val="{style.style_id}"/>'
+                f'<w:lvlText w:val="{glyph}"/><w:lvlJc w:val="left"/>'
+                f'<w:pPr><w:tabs><w:tab w:val="num" w:pos="{left}"/></w:tabs>'
+                f'<w:ind w:left="{left}" w:hanging="{step}"/></w:pPr>'
+                f'<w:rPr><w:rFonts w:ascii="{font}" w:hAnsi="{font}" w:cs="{font}"'
+                ' w:hint="default"/></w:rPr>'
+                "</w:lvl>"
+            )
+        )
+        # The style keeps its numPr (numId) and gets a matching indent.
+        _reset_keep_numbering(style)
+        pf = style.paragraph_format
+        pf.left_indent = left * 635  # twips → EMU
+        pf.first_line_indent = -step * 635
+        pf.space_after = Pt(3)
+        _set_style_lang(style)
+
+
+def _reset_keep_numbering(style: BaseStyle) -> None:
+    ppr = style.element.pPr
+    for child in list(ppr):
+        if child.tag != qn("w:numPr"):
+            ppr.remove(child)
+    rpr = style.element.rPr
+    if rpr is not None:
+        style.element.remove(rpr)
+
+
+def _table_style(doc: DocumentObject) -> BaseStyle:
+    """Light grey grid; bold, lightly shaded header row or first column."""
+    style = doc.styles.add_style("Tableau membres", WD_STYLE_TYPE.TABLE)
+    style.style_id = "TableauMembres"
+    style.base_style = doc.styles["Normal Table"]
+    style.quick_style = True
+    border = f'w:val="single" w:sz="4" w:space="0" w:color="{BORDER_COLOR}"'
+    style.element.append(
+        parse_xml(
+            f"<w:pPr {nsdecls('w')}>"
+            '<w:spacing w:before="20" w:after="20"/><w:jc w:val="left"/>'
+            "</w:pPr>"
+        )
+    )
+    style.element.append(
+        parse_xml(
+            f"<w:tblPr {nsdecls('w')}>"
+            "<w:tblBorders>"
+            f"<w:top {border}/><w:left {border}/><w:bottom {border}/>"
+            f"<w:right {border}/><w:insideH {border}/><w:insideV {border}/>"
+            "</w:tblBorders>"
+            '<w:tblCellMar><w:top w:w="57" w:type="dxa"/>'
+            '<w:left w:w="108" w:type="dxa"/><w:bottom w:w="57" w:type="dxa"/>'
+            '<w:right w:w="108" w:type="dxa"/></w:tblCellMar>'
+            "</w:tblPr>"
+        )
+    )
+    # Header row (columns layout) and first column (one row per college):
+    # light grey background; used when the table's tblLook asks for them.
+    for kind in ("firstRow", "firstCol"):
+        style.element.append(
+            parse_xml(
+                f'<w:tblStylePr {nsdecls("w")} w:type="{kind}">'
+                "<w:rPr><w:b/><w:bCs/></w:rPr>"
+                f'<w:tcPr><w:shd w:val="clear" w:color="auto" w:fill="{HEADER_FILL}"/>'
+                "</w:tcPr></w:tblStylePr>"
+            )
+        )
+    return style
+
+
+def setup_styles(doc: DocumentObject) -> None:
+    _set_doc_defaults(doc)
+    black = RGBColor(0, 0, 0)
+    _paragraph_style(doc, "Normal", base=None, align=WD_ALIGN_PARAGRAPH.JUSTIFY, before=0, after=6)
+    doc.styles["Normal"].paragraph_format.line_spacing = 1.0
+    _paragraph_style(
+        doc,
+        "Title",
+        size=16,
+        bold=True,
+        color=black,
+        align=WD_ALIGN_PARAGRAPH.CENTER,
+        before=0,
+        after=12,
+        keep_with_next=True,
+        next_style="Subtitle",
+    )
+    _paragraph_style(
+        doc,
+        "Subtitle",
+        size=12,
+        italic=True,
+        color=black,
+        align=WD_ALIGN_PARAGRAPH.CENTER,
+        before=0,
+        after=18,
+        keep_with_next=True,
+        next_style="Normal",
+    )
+    h1 = _paragraph_style(
+        doc,
+        "Heading 1",
+        size=12,
+        bold=True,
+        color=black,
+        align=WD_ALIGN_PARAGRAPH.LEFT,
+        before=18,
+        after=9,
+        keep_with_next=True,
+        keep_together=True,
+        next_style="Normal",
+    )
+    _set_outline_level(h1, 0)
+    h2 = _paragraph_style(
+        doc,
+        "Heading 2",
+        size=10.5,
+        bold=True,
+        underline=True,
+        color=black,
+        align=WD_ALIGN_PARAGRAPH.LEFT,
+        before=12,
+        after=6,
+        keep_with_next=True,
+        keep_together=True,
+        next_style="Normal",
+    )
+    _set_outline_level(h2, 1)
+    _paragraph_style(
+        doc,
+        "Décision",
+        style_id="Decision",
+        keep_with_next=True,
+    )
+    _paragraph_style(
+        doc,
+        "Résultat",
+        style_id="Resultat",
+        bold=True,
+        align=WD_ALIGN_PARAGRAPH.LEFT,
+        before=6,
+        after=12,
+        keep_together=True,
+    )
+    _paragraph_style(
+        doc,
+        "Membres intitulé",
+        style_id="MembresIntitule",
+        underline=True,
+        before=6,
+        after=6,
+        keep_with_next=True,
+    )
+    # The paragraphs right after the members table need their own space
+    # before (a table has no space after): proxies, then the quorum.
+    proxy = _paragraph_style(doc, "Pouvoir", before=6, after=0)
+    proxy.element.get_or_add_pPr().insert_element_before(
+        OxmlElement("w:contextualSpacing"),
+        "w:mirrorIndents",
+        "w:suppressOverlap",
+        "w:jc",
+        "w:textDirection",
+        "w:textAlignment",
+        "w:textboxTightWrap",
+        "w:outlineLvl",
+        "w:divId",
+        "w:cnfStyle",
+        "w:rPr",
+        "w:sectPr",
+        "w:pPrChange",
+    )
+    _paragraph_style(doc, "Quorum", before=6, after=6)
+    _paragraph_style(
+        doc,
+        "Membres collège",
+        style_id="MembresCollege",
+        bold=True,
+        align=WD_ALIGN_PARAGRAPH.LEFT,
+        before=0,
+        after=0,
+    )
+    _paragraph_style(
+        doc,
+        "Membres nom",
+        style_id="MembresNom",
+        align=WD_ALIGN_PARAGRAPH.LEFT,
+        before=0,
+        after=0,
+    )
+    _paragraph_style(
+        doc,
+        "Footer",
+        size=8,
+        color=RGBColor(0x59, 0x59, 0x59),
+        align=WD_ALIGN_PARAGRAPH.CENTER,
+        before=0,
+        after=0,
+    )
+    tag = _paragraph_style(
+        doc,
+        "Balise modèle",
+        style_id="BaliseModele",
+        size=8,
+        color=RGBColor(0x80, 0x80, 0x80),
+        align=WD_ALIGN_PARAGRAPH.LEFT,
+        before=0,
+        after=0,
+    )
+    tag.font.name = "Courier New"
+    _setup_bullets(doc)
+    _table_style(doc)
+
+
+def _set_settings_lang(doc: DocumentObject) -> None:
+    settings = doc.settings.element
+    theme_lang = settings.find(qn("w:themeFontLang"))
+    if theme_lang is not None:
+        theme_lang.set(qn("w:val"), LANG)
+
+
+# --------------------------------------------------------------------------
+# Body helpers
+# --------------------------------------------------------------------------
+
+
+def tag(container: Container, statement: str) -> Paragraph:
+    """A paragraph holding only a docxtpl paragraph tag: removed when rendered."""
+    return container.add_paragraph("{%p " + statement + " %}", style="Balise modèle")
+
+
+def text(container: Container, content: str, style: str = "Normal") -> Paragraph:
+    """A paragraph whose whole text is in a single run (Jinja tags stay whole)."""
+    return container.add_paragraph(content, style=style)
+
+
+def add_optional(container: Container, variable: str, style: str = "Normal") -> None:
+    """One paragraph, omitted when the variable is an empty string."""
+    tag(container, f"if {variable}")
+    text(container, "{{ " + variable + " }}", style)
+    tag(container, "endif")
+
+
+def add_blocs(container: Container, expression: str, style: str = "Normal") -> None:
+    """Render a list of blocs {texte, niveau}: level 0 in `style`, 1-3 bullets."""
+    tag(container, f"for b in {expression}")
+    tag(container, "if b.niveau == 0")
+    text(container, "{{ b.texte }}", style)
+    for level, bullet_style in enumerate(BULLET_STYLES, start=1):
+        tag(container, "else" if level == len(BULLET_STYLES) else f"elif b.niveau == {level}")
+        text(container, "{{ b.texte }}", bullet_style)
+    tag(container, "endif")
+    tag(container, "endfor")
+
+
+def _cell_text(cell: _Cell, content: str, style: str) -> None:
+    paragraph = cell.paragraphs[0]
+    paragraph.style = style
+    if content:
+        paragraph.add_run(content)
+
+
+def _fix_table_layout(
+    table: Table,
+    widths: list[int],
+    *,
+    header_row: bool,
+    header_column: bool,
+    cell_widths: bool = True,
+) -> None:
+    """Full text width, fixed layout, explicit grid.
+
+    Without `cell_widths`, cells carry no w:tcW, so that Word lays the columns
+    out from the grid, which docxtpl rescales when a {%tc %} loop changes the
+    number of columns (Word would otherwise prefer the stale w:tcW)."""
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    tbl_pr = table._tbl.tblPr
+    tbl_w = tbl_pr.find(qn("w:tblW"))
+    if tbl_w is None:
+        tbl_w = OxmlElement("w:tblW")
+        tbl_pr.append(tbl_w)
+    tbl_w.set(qn("w:type"), "dxa")
+    tbl_w.set(qn("w:w"), str(sum(widths)))
+    look = tbl_pr.find(qn("w:tblLook"))
+    if look is not None:
+        tbl_pr.remove(look)
+    look = OxmlElement("w:tblLook")
+    flags = {
+        "firstRow": header_row,
+        "lastRow": False,
+        "firstColumn": header_column,
+        "lastColumn": False,
+        "noHBand": True,
+        "noVBand": True,
+    }
+    value = (0x20 if header_row else 0) | (0x80 if header_column else 0) | 0x600
+    look.set(qn("w:val"), f"{value:04X}")
+    for name, on in flags.items():
+        look.set(qn(f"w:{name}"), "1" if on else "0")
+    tbl_pr.append(look)
+    for grid_col, width in zip(table._tbl.tblGrid.findall(qn("w:gridCol")), widths):
+        grid_col.set(qn("w:w"), str(width))
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths):
+            if cell_widths:
+                cell.width = width * 635  # twips → EMU
+            else:
+                tc_w = cell._tc.tcPr.find(qn("w:tcW"))
+                if tc_w is not None:
+                    cell._tc.tcPr.remove(tc_w)
+
+
+def _repeat_header(table: Table) -> None:
+    tr_pr = table.rows[0]._tr.get_or_add_trPr()
+    header = OxmlElement("w:tblHeader")
+    tr_pr.append(header)
+
+
+def add_members_in_columns(doc: DocumentObject) -> None:
+    """One column per college. A {%tc %} tag must sit alone in its own cell:
+    docxtpl replaces the whole cell by the tag, so the loop body is the cell
+    between the two tag cells; likewise {%tr %} replaces its whole row."""
+    table = doc.add_table(rows=4, cols=3)
+    table.style = doc.styles["Tableau membres"]
+    header, loop_start, names, loop_end = table.rows
+    _cell_text(header.cells[0], "{%tc for c in membres.colleges %}", "Balise modèle")
+    _cell_text(header.cells[1], "{{ c }}", "Membres collège")
+    _cell_text(header.cells[2], "{%tc endfor %}", "Balise modèle")
+    _cell_text(loop_start.cells[0], "{%tr for ligne in membres.lignes %}", "Balise modèle")
+    _cell_text(names.cells[0], "{%tc for nom in ligne %}", "Balise modèle")
+    _cell_text(names.cells[1], "{{ nom }}", "Membres nom")
+    _cell_text(names.cells[2], "{%tc endfor %}", "Balise modèle")
+    _cell_text(loop_end.cells[0], "{%tr endfor %}", "Balise modèle")
+    third = TEXT_WIDTH.twips // 3
+    _fix_table_layout(
+        table,
+        [third, third, TEXT_WIDTH.twips - 2 * third],
+        header_row=True,
+        header_column=False,
+        cell_widths=False,
+    )
+    _repeat_header(table)
+
+
+def add_members_by_college(doc: DocumentObject) -> None:
+    """One row per college: college | one paragraph per name."""
+    table = doc.add_table(rows=3, cols=2)
+    table.style = doc.styles["Tableau membres"]
+    loop_start, row, loop_end = table.rows
+    _cell_text(loop_start.cells[0], "{%tr for g in membres.par_college %}", "Balise modèle")
+    _cell_text(row.cells[0], "{{ g.college }}", "Membres collège")
+    names = row.cells[1]
+    names.paragraphs[0].style = "Balise modèle"
+    names.paragraphs[0].add_run("{%p for nom in g.noms %}")
+    text(names, "{{ nom }}", "Membres nom")
+    tag(names, "else")
+    text(names, "", "Membres nom")  # a cell must keep one paragraph
+    tag(names, "endfor")
+    _cell_text(loop_end.cells[0], "{%tr endfor %}", "Balise modèle")
+    first = Cm(5.5).twips
+    _fix_table_layout(
+        table, [first, TEXT_WIDTH.twips - first], header_row=False, header_column=True
+    )
+
+
+def add_page_field(paragraph: Paragraph, instruction: str, placeholder: str) -> None:
+    """A complex field (PAGE, NUMPAGES) that Word and LibreOffice update."""
+
+    def run_with(element: OxmlElement) -> None:
+        run = paragraph.add_run()
+        run._r.append(element)
+
+    begin = OxmlElement("w:fldChar")
+    begin.set(qn("w:fldCharType"), "begin")
+    run_with(begin)
+    instr = OxmlElement("w:instrText")
+    instr.set(qn("xml:space"), "preserve")
+    instr.text = f" {instruction} "
+    run_with(instr)
+    separate = OxmlElement("w:fldChar")
+    separate.set(qn("w:fldCharType"), "separate")
+    run_with(separate)
+    paragraph.add_run(placeholder)
+    end = OxmlElement("w:fldChar")
+    end.set(qn("w:fldCharType"), "end")
+    run_with(end)
+
+
+def setup_page(doc: DocumentObject) -> None:
+    section = doc.sections[0]
+    section.orientation = WD_ORIENT.PORTRAIT
+    section.page_width = Cm(21)
+    section.page_height = Cm(29.7)
+    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+        setattr(section, side, Cm(2))
+    section.header_distance = Cm(1)
+    section.footer_distance = Cm(1)
+    footer = section.footer
+    footer.is_linked_to_previous = False
+    paragraph = footer.paragraphs[0]
+    paragraph.style = doc.styles["Footer"]
+    paragraph.add_run("{{ titre }} – page ")
+    add_page_field(paragraph, "PAGE", "1")
+    paragraph.add_run(" sur ")
+    add_page_field(paragraph, "NUMPAGES", "1")
+
+
+# --------------------------------------------------------------------------
+# The document
+# --------------------------------------------------------------------------
+
+
+def build_body(doc: DocumentObject) -> None:
+    text(doc, "{{ titre }}", "Title")
+    add_optional(doc, "sous_titre", "Subtitle")
+    text(doc, "{{ preambule }}")
+
+    text(doc, "{{ membres_intitule }}", "Membres intitulé")
+    tag(doc, "if membres.en_colonnes")
+    add_members_in_columns(doc)
+    tag(doc, "else")
+    add_members_by_college(doc)
+    tag(doc, "endif")
+
+    tag(doc, "for pouvoir in pouvoirs")
+    text(doc, "{{ pouvoir }}", "Pouvoir")
+    tag(doc, "endfor")
+    text(doc, "{{ quorum }}", "Quorum")
+    text(doc, "{{ secretaire }}")
+    add_optional(doc, "proces_verbal_precedent")
+
+    tag(doc, "for partie in parties")
+    text(doc, "{{ partie.intitule }}", "Heading 1")
+    tag(doc, "for d in partie.deliberations")
+    text(doc, "{{ d.intitule }}", "Heading 2")
+    add_blocs(doc, "d.expose")
+    add_blocs(doc, "d.debats")
+    add_blocs(doc, "d.decision", "Décision")
+    add_optional(doc, "d.resultat", "Résultat")
+    tag(doc, "endfor")
+    tag(doc, "for pt in partie.points")
+    add_optional(doc, "pt.titre", "Heading 2")
+    add_blocs(doc, "pt.texte")
+    tag(doc, "endfor")
+    tag(doc, "endfor")
+
+    add_optional(doc, "cloture")
+
+
+def build() -> DocumentObject:
+    doc = Document()
+    setup_styles(doc)
+    _set_settings_lang(doc)
+    setup_page(doc)
+    build_body(doc)
+    # docxtpl renders the core properties too: they may use the context but
+    # must not contain a Jinja delimiter otherwise.
+    props = doc.core_properties
+    props.title = "Procès-verbal – {{ titre }}"
+    props.subject = "Procès-verbal"
+    props.author = "make-minutes"
+    props.language = LANG
+    props.comments = (
+        "Modèle de procès-verbal. Les paragraphes gris en style « Balise "
+        "modèle » et les cellules tc / tr portent les boucles et conditions : "
+        "garder chaque balise seule dans son paragraphe ou sa cellule."
+    )
+    return doc
+
+
+def main() -> None:
+    OUTPUT.parent.mkdir(parents=True, exist_ok=True)
+    build().save(str(OUTPUT))
+    print(f"écrit : {OUTPUT}")
+
+
+if __name__ == "__main__":
+    main()
