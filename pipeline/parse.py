@@ -477,8 +477,11 @@ QUORUM_BASES = {
 
 def parse_meeting(source: MeetingSource, report: Report) -> Meeting | None:
     """The meeting of ``source``, or None with every problem in ``report``."""
+    unreadable_before = len(report.errors)
     sheets = _gather(source, report)
-    if not report.errors:
+    # A workbook that could not be opened may hold the missing sheets: its own
+    # error says so; don't add guesses about what it contained.
+    if not any(p.place.sheet == "" and p.place.file for p in report.errors[unreadable_before:]):
         for key in ("seance", "presences", "deliberations"):
             if key not in sheets:
                 names = ", ".join(p.name for p in source.files)

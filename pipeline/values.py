@@ -119,9 +119,12 @@ def time(cell: Cell, report: Report) -> dt.time | None:
         return value.time()
     if isinstance(value, dt.time):
         return value
-    if isinstance(value, float) and 0 <= value < 1:
+    if isinstance(value, float) and 0 < value < 1:
         minutes = round(value * 24 * 60)
         return dt.time(minutes // 60, minutes % 60)
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and value == int(value):
+        if 0 <= value < 24:  # 17 typed in a number cell: 17h00
+            return dt.time(int(value), 0)
     if isinstance(value, str) and (found := _TIME.match(value.strip())):
         hours, minutes = int(found[1]), int(found[2] or 0)
         if hours < 24 and minutes < 60:
