@@ -13,7 +13,6 @@ from . import checks, documents, output, parse
 from .problems import Place, Problem, Report
 from .sources import MeetingSource
 
-TEMPLATE_NAMES = ("proces-verbal.docx",)
 
 
 def default_templates() -> Path:

@@ -6,10 +6,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from . import rules
-from .model import Counts, Deliberation, Meeting, Status, VoteRecord
+from decimal import Decimal
+
+from . import rules, tariffs
+from .model import Contribution, Counts, Deliberation, Meeting, Status, Tariff, VoteRecord
 from .problems import Report
 from .rules import Attendance, Outcome, ProxyFault, Quorum
+from .sources import fold
 
 PROXY_MESSAGES = {
     ProxyFault.GIVER_PRESENT: "un membre présent ne donne pas de pouvoir : videz « Pouvoir à » "
@@ -31,11 +34,21 @@ class Item:
 
 
 @dataclass(frozen=True)
+class Charge:
+    """A contribution with its tariff row and the amount due."""
+
+    contribution: Contribution
+    tariff: Tariff
+    amount: Decimal
+
+
+@dataclass(frozen=True)
 class Analysis:
     attendance: Attendance
     quorum: Quorum
     items: tuple[Item, ...]
     previous: tuple[Counts, Outcome] | None
+    charges: tuple[Charge, ...] = ()
 
 
 def analyse(meeting: Meeting, report: Report) -> Analysis | None:
@@ -99,7 +112,16 @@ def analyse(meeting: Meeting, report: Report) -> Analysis | None:
             previous = (counts, rules.outcome(counts))
     if report.errors:
         return None
-    return Analysis(attendance, quorum, tuple(items), previous)
+    return Analysis(attendance, quorum, tuple(items), previous, _charges(meeting))
+
+
+def _charges(meeting: Meeting) -> tuple[Charge, ...]:
+    by_pair = {t.key: t for t in meeting.tariffs}
+    out = []
+    for c in meeting.contributions:
+        t = by_pair[(fold(c.service), fold(c.category))]
+        out.append(Charge(c, t, tariffs.amount(t.rate, c.quantity, t.floor, t.ceiling)))
+    return tuple(out)
 
 
 def _counts(

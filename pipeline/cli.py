@@ -97,6 +97,7 @@ def _report(outcome: Outcome) -> None:
     else:
         names = ", ".join(p.name for p in outcome.written)
         where = outcome.written[0].parent if outcome.written else ""
-        click.echo(f"{outcome.meeting} : {names} écrit dans {where}")
+        verb = "écrits" if len(outcome.written) > 1 else "écrit"
+        click.echo(f"{outcome.meeting} : {names} {verb} dans {where}")
     for p in errors + warnings:
         click.echo(f"  - {p}")

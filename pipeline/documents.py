@@ -13,9 +13,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import french
+from . import french, tariffs
 from .checks import Analysis
-from .model import Block, Meeting, Member, QuorumBase, Status
+from .model import Block, Meeting, Member, QuorumBase, Status, Tariff
+from .sources import fold
 
 ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X",
          "XI", "XII", "XIII", "XIV", "XV", "XVI", "XVII", "XVIII", "XIX", "XX"]
@@ -125,6 +126,29 @@ def _previous_sentence(meeting: Meeting, analysis: Analysis) -> str:
     )
 
 
+def _rate_blocks(meeting: Meeting, service: str, text: tuple[Block, ...]) -> tuple[Block, ...]:
+    """The rates of a Tarifs service as bullets one level below the text's
+    last line (level 1 after a paragraph): one per category, then the floor
+    and ceiling, in one sentence when every category shares them."""
+    level = min(text[-1].level + 1, 3) if text and text[-1].level else 1
+    rows = [t for t in meeting.tariffs if fold(t.service) == fold(service)]
+    out = [Block(f"{t.category} : {_rate_with_unit(t)}", level) for t in rows]
+    if len({(t.floor, t.ceiling) for t in rows}) == 1:
+        sentence = french.floor_and_ceiling(rows[0].floor, rows[0].ceiling)
+        out += [Block(sentence, level)] if sentence else []
+    else:
+        for t in rows:
+            sentence = french.floor_and_ceiling(t.floor, t.ceiling)
+            if sentence:
+                out.append(Block(f"{t.category} : {sentence[0].lower()}{sentence[1:]}", level))
+    return tuple(out)
+
+
+def _rate_with_unit(t: Tariff, tax: str = " HT") -> str:
+    """"0,07 € HT / habitant"."""
+    return f"{french.rate(t.rate)}{tax}" + (f" / {t.unit}" if t.unit else "")
+
+
 def _parts(meeting: Meeting, analysis: Analysis) -> list[dict[str, Any]]:
     parts: dict[str, dict[str, Any]] = {}
     for item in analysis.items:
@@ -153,9 +177,10 @@ def _parts(meeting: Meeting, analysis: Analysis) -> list[dict[str, Any]]:
         )
     for other in meeting.other_items:
         part = parts.setdefault(other.part, {"titre": other.part, "deliberations": [], "points": []})
-        part["points"].append(
-            {"titre": french.typography(other.title), "texte": _blocks(other.text)}
-        )
+        text = other.text
+        if other.tariff_service is not None:
+            text += _rate_blocks(meeting, other.tariff_service, text)
+        part["points"].append({"titre": french.typography(other.title), "texte": _blocks(text)})
     out = []
     for i, part in enumerate(parts.values()):
         numeral = ROMAN[i] if i < len(ROMAN) else str(i + 1)
@@ -169,7 +194,7 @@ def minutes_context(meeting: Meeting, analysis: Analysis) -> dict[str, Any]:
     att = analysis.attendance
     president = meeting.member(meeting.president)
     return {
-        "titre": f"{meeting.instance.upper()} du {french.date_short(meeting.date)}",
+        "titre": _heading(meeting),
         "sous_titre": meeting.title,
         "preambule": _preamble(meeting),
         "membres_intitule": _members_heading(meeting),
@@ -207,6 +232,72 @@ def minutes_context(meeting: Meeting, analysis: Analysis) -> dict[str, Any]:
     }
 
 
+# --- the tariff annex ------------------------------------------------------------------
+
+
+def _heading(meeting: Meeting) -> str:
+    return f"{meeting.instance.upper()} du {french.date_short(meeting.date)}"
+
+
+def annex_context(meeting: Meeting, analysis: Analysis) -> dict[str, Any]:
+    """Everything ``annexe-tarifs.docx`` may use: per budget and service, the
+    rates, then the contributions sorted by name with their total."""
+    years = sorted({t.year for t in meeting.tariffs if t.year is not None})
+    subtitle = "Annexe au procès-verbal – Tarifs"
+    if years:
+        subtitle += " " + french.join_and([str(y) for y in years])
+    budgets: dict[str, dict[str, list[Tariff]]] = {}
+    for t in meeting.tariffs:
+        budgets.setdefault(t.budget, {}).setdefault(t.service, []).append(t)
+    out = []
+    for budget, services in budgets.items():
+        entries = []
+        for service, rows in services.items():
+            charges = sorted(
+                (c for c in analysis.charges if fold(c.tariff.service) == fold(service)),
+                key=lambda c: (fold(c.contribution.payer), c.contribution.payer),
+            )
+            entries.append(
+                {
+                    "nom": french.typography(service),
+                    "tarifs": [_tariff_row(t) for t in rows],
+                    "contributions": [
+                        {
+                            "collectivite": french.typography(c.contribution.payer),
+                            "categorie": french.typography(c.tariff.category),
+                            "quantite": french.quantity(c.contribution.quantity),
+                            "montant": french.euros(c.amount),
+                        }
+                        for c in charges
+                    ],
+                    "total": french.euros(tariffs.total(c.amount for c in charges)),
+                }
+            )
+        out.append({"nom": french.typography(budget), "services": entries})
+    return {
+        "titre": _heading(meeting),
+        "sous_titre": subtitle,
+        "organisme": meeting.body,
+        "budgets": out,
+    }
+
+
+def _tariff_row(t: Tariff) -> dict[str, str]:
+    change = tariffs.change(t.previous, t.rate)
+    if isinstance(change, str) or change is None:
+        evolution = change or ""
+    else:
+        evolution = french.percent_change(change)
+    return {
+        "categorie": french.typography(t.category),
+        "tarif": _rate_with_unit(t, tax=""),
+        "plancher": french.euros(t.floor) if t.floor is not None else "",
+        "plafond": french.euros(t.ceiling) if t.ceiling is not None else "",
+        "precedent": french.rate(t.previous) if t.previous is not None else "",
+        "evolution": evolution,
+    }
+
+
 # --- rendering ------------------------------------------------------------------------
 
 
@@ -219,7 +310,10 @@ class Document:
 
 def documents(meeting: Meeting, analysis: Analysis) -> list[Document]:
     """The documents of a meeting, each with the template it is rendered with."""
-    return [Document("proces-verbal.docx", "proces-verbal.docx", minutes_context(meeting, analysis))]
+    docs = [Document("proces-verbal.docx", "proces-verbal.docx", minutes_context(meeting, analysis))]
+    if meeting.has_tariff_sheet:
+        docs.append(Document("annexe-tarifs.docx", "annexe-tarifs.docx", annex_context(meeting, analysis)))
+    return docs
 
 
 def _environment():
@@ -234,6 +328,8 @@ def render(template: Path, context: dict[str, Any]) -> bytes:
     import jinja2
     from docxtpl import DocxTemplate
 
+    if not template.is_file():
+        raise TemplateError(f"modèle {template.name} introuvable.")
     try:
         tpl = DocxTemplate(str(template))
         tpl.render(context, jinja_env=_environment(), autoescape=True)

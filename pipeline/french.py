@@ -235,3 +235,66 @@ def result(
         return f"{rejected} à l{APOSTROPHE}unanimité des suffrages exprimés{detail(False)}"
     # P = C = 0 is not a tie (the table's ties are P = C > 0): zeros left out.
     return f"{not_adopted}, aucun suffrage exprimé{detail()}"
+
+
+# --- money ------------------------------------------------------------------------
+
+
+def _decimal_text(value, decimals_min: int, decimals_max: int) -> str:
+    """French digits of an exact Decimal: narrow NBSP between thousands,
+    a comma, between ``decimals_min`` and ``decimals_max`` decimals. The
+    caller rounds (half up) first; Babel only lays the digits out."""
+    from babel.numbers import format_decimal
+
+    pattern = "#,##0." + "0" * decimals_min + "#" * (decimals_max - decimals_min)
+    if decimals_max == 0:
+        pattern = "#,##0"
+    return format_decimal(value, format=pattern, locale=LOCALE, decimal_quantization=False)
+
+
+def euros(value) -> str:
+    """An amount, two decimals: "2 500,00 €"."""
+    from .tariffs import to_cents
+
+    return f"{_decimal_text(to_cents(value), 2, 2)}{NBSP}€"
+
+
+def euros_short(value) -> str:
+    """An amount in a sentence: whole euros without decimals ("5 000 €"),
+    others with two ("12,50 €")."""
+    from .tariffs import to_cents
+
+    cents = to_cents(value)
+    if cents == cents.to_integral_value():
+        return f"{_decimal_text(cents, 0, 0)}{NBSP}€"
+    return euros(value)
+
+
+def rate(value) -> str:
+    """A rate, with at least two decimals and as many as it has: "0,07 €",
+    "0,125 €"."""
+    digits = max(2, -value.normalize().as_tuple().exponent)
+    return f"{_decimal_text(value, 2, digits)}{NBSP}€"
+
+
+def quantity(value) -> str:
+    """"23 237", "1 234,5"."""
+    digits = max(0, -value.normalize().as_tuple().exponent)
+    return _decimal_text(value, 0, digits)
+
+
+def percent_change(value) -> str:
+    """"+11,11 %", "−5,00 %" (a real minus sign)."""
+    sign = "+" if value > 0 else "\u2212" if value < 0 else ""
+    return f"{sign}{_decimal_text(abs(value), 2, 2)}{NBSP}%"
+
+
+def floor_and_ceiling(floor, ceiling) -> str:
+    """"Montant plancher de 50 € HT et plafond de 5 000 € HT." ("" when neither)."""
+    if floor is not None and ceiling is not None:
+        return f"Montant plancher de {euros_short(floor)} HT et plafond de {euros_short(ceiling)} HT."
+    if floor is not None:
+        return f"Montant plancher de {euros_short(floor)} HT."
+    if ceiling is not None:
+        return f"Montant plafond de {euros_short(ceiling)} HT."
+    return ""

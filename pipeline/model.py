@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal
 from enum import Enum
 
 from .problems import Place
+from .sources import fold
 
 
 class Status(Enum):
@@ -98,6 +100,34 @@ class OtherItem:
     title: str
     text: tuple[Block, ...]
     place: Place
+    tariff_service: str | None = None  # folded Service of Tarifs whose rates follow the text
+
+
+@dataclass(frozen=True)
+class Tariff:
+    budget: str
+    service: str
+    category: str
+    rate: Decimal  # euros HT
+    unit: str
+    floor: Decimal | None
+    ceiling: Decimal | None
+    previous: Decimal | None
+    year: int | None
+    place: Place
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return fold(self.service), fold(self.category)
+
+
+@dataclass(frozen=True)
+class Contribution:
+    payer: str  # Collectivité
+    service: str
+    category: str
+    quantity: Decimal
+    place: Place
 
 
 @dataclass(frozen=True)
@@ -124,6 +154,9 @@ class Meeting:
     members: tuple[Member, ...]
     deliberations: tuple[Deliberation, ...]
     other_items: tuple[OtherItem, ...]
+    tariffs: tuple[Tariff, ...] = ()
+    contributions: tuple[Contribution, ...] = ()
+    has_tariff_sheet: bool = False  # the annex is written when the meeting has a Tarifs sheet
 
     def member(self, key: str) -> Member:
         return next(m for m in self.members if m.key == key)

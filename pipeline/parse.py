@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from decimal import Decimal
 from typing import Any
 
 from . import values
 from .model import (
     Block,
+    Contribution,
     Counts,
     Deliberation,
     Meeting,
@@ -18,6 +20,7 @@ from .model import (
     OtherItem,
     QuorumBase,
     Status,
+    Tariff,
     VoteRecord,
 )
 from .problems import Place, Report
@@ -75,7 +78,24 @@ COLUMNS: dict[str, dict[str, Column]] = {
         "partie": _col("Partie", required=True),
         "titre": _col("Titre"),
         "texte": _col("Texte"),
-        "tarifs": _col("Tarifs", supported=False),
+        "tarifs": _col("Tarifs"),
+    },
+    "tarifs": {
+        "budget": _col("Budget"),
+        "service": _col("Service", required=True),
+        "categorie": _col("Catégorie", required=True),
+        "tarif": _col("Tarif HT", "Tarif", required=True),
+        "unite": _col("Unité"),
+        "plancher": _col("Plancher HT", "Plancher"),
+        "plafond": _col("Plafond HT", "Plafond"),
+        "precedent": _col("Tarif précédent HT", "Tarif précédent"),
+        "annee": _col("Année"),
+    },
+    "contributions": {
+        "collectivite": _col("Collectivité", required=True),
+        "service": _col("Service", required=True),
+        "categorie": _col("Catégorie", required=True),
+        "quantite": _col("Quantité", required=True),
     },
 }
 
@@ -462,7 +482,114 @@ def parse_other_items(sheet: Sheet, report: Report) -> list[OtherItem]:
         if part_cell is None:
             continue
         title = values.text(row.cells["titre"]) if "titre" in row.cells else ""
-        out.append(OtherItem(values.text(part_cell), title, blocks(row.cells.get("texte")), row.place))
+        tariffs = row.cells.get("tarifs")
+        out.append(
+            OtherItem(
+                values.text(part_cell),
+                title,
+                blocks(row.cells.get("texte")),
+                row.place,
+                values.text(tariffs) if tariffs is not None else None,
+            )
+        )
+    return out
+
+
+# --- Tarifs et Contributions ---------------------------------------------------------------
+
+
+def _money(row: Row, key: str, report: Report) -> Decimal | None:
+    """A non-negative amount of an optional column (None when empty or bad)."""
+    cell = row.cells.get(key)
+    if cell is None:
+        return None
+    value = values.decimal(cell, report, "un montant en euros")
+    if value is not None and value < 0:
+        report.error(cell.place, f"montant négatif « {values.shown(cell.value)} » : attendu un nombre positif ou nul.")
+        return None
+    return value
+
+
+def parse_tariffs(sheet: Sheet, report: Report) -> list[Tariff]:
+    out: list[Tariff] = []
+    seen: dict[tuple[str, str], Place] = {}
+    for row in _table(sheet, report):
+        service, category, rate_cell = (
+            _required(row, k, "tarifs", report) for k in ("service", "categorie", "tarif")
+        )
+        rate = _money(row, "tarif", report) if rate_cell else None
+        floor, ceiling = _money(row, "plancher", report), _money(row, "plafond", report)
+        previous = _money(row, "precedent", report)
+        year = values.whole(row.cells["annee"], report, 1) if "annee" in row.cells else None
+        if floor is not None and ceiling is not None and floor > ceiling:
+            report.error(
+                row.cells["plancher"].place,
+                f"le plancher ({values.shown(row.cells['plancher'].value)}) dépasse le plafond "
+                f"({values.shown(row.cells['plafond'].value)}).",
+            )
+        if service is None or category is None or rate is None:
+            continue
+        pair = (fold(values.text(service)), fold(values.text(category)))
+        if pair in seen:
+            report.error(
+                row.place,
+                f"le couple Service « {values.text(service)} » / Catégorie « {values.text(category)} » "
+                f"figure déjà à la {seen[pair]} : un seul tarif par catégorie d’un service.",
+            )
+            continue
+        seen[pair] = row.place
+        budget = values.text(row.cells["budget"]) if "budget" in row.cells else ""
+        unit = values.text(row.cells["unite"]) if "unite" in row.cells else ""
+        out.append(
+            Tariff(budget, values.text(service), values.text(category), rate, unit, floor,
+                   ceiling, previous, year, row.place)
+        )
+    return out
+
+
+def parse_contributions(sheet: Sheet, tariffs: list[Tariff] | None, report: Report) -> list[Contribution]:
+    """Each row's Service/Catégorie pair must be a row of Tarifs."""
+    if tariffs is None:
+        report.error(
+            sheet.place,
+            "une feuille « Contributions » demande une feuille « Tarifs » qui donne le tarif "
+            "de chaque service et catégorie.",
+        )
+        return []
+    known = {t.key: t for t in tariffs}
+    out: list[Contribution] = []
+    seen: dict[tuple[str, str], Place] = {}
+    for row in _table(sheet, report):
+        payer, service, category, quantity_cell = (
+            _required(row, k, "contributions", report)
+            for k in ("collectivite", "service", "categorie", "quantite")
+        )
+        quantity = None
+        if quantity_cell is not None:
+            quantity = values.decimal(quantity_cell, report, "une quantité (nombre)")
+            if quantity is not None and quantity < 0:
+                report.error(quantity_cell.place, f"quantité négative « {values.shown(quantity_cell.value)} ».")
+                quantity = None
+        if None in (payer, service, category, quantity):
+            continue
+        pair = (fold(values.text(service)), fold(values.text(category)))
+        if pair not in known:
+            report.error(
+                row.place,
+                f"aucun tarif pour le service « {values.text(service)} » et la catégorie "
+                f"« {values.text(category)} » dans la feuille « Tarifs ».",
+            )
+            continue
+        tariff = known[pair]
+        who = (fold(values.text(payer)), pair[0])
+        if who in seen:
+            report.warning(
+                row.place,
+                f"« {values.text(payer)} » figure déjà pour ce service à la {seen[who]} : "
+                "sa contribution sera comptée deux fois.",
+            )
+        seen[who] = row.place
+        out.append(Contribution(values.text(payer), tariff.service, tariff.category, quantity, row.place))
     return out
 
 
@@ -490,7 +617,7 @@ def parse_meeting(source: MeetingSource, report: Report) -> Meeting | None:
                     f"feuille obligatoire « {SHEET_TITLES[key]} » introuvable dans les classeurs "
                     f"de la réunion ({names}).",
                 )
-    for key in ("votes", "tarifs", "contributions"):
+    for key in ("votes",):
         if key in sheets and len(sheets[key].rows) > 1:
             report.error(sheets[key].place, f"la feuille « {SHEET_TITLES[key]} » {NOT_YET_F}.")
     fields = _seance_fields(sheets["seance"], report) if "seance" in sheets else {}
@@ -502,6 +629,20 @@ def parse_meeting(source: MeetingSource, report: Report) -> Meeting | None:
         parse_deliberations(sheets["deliberations"], report) if "deliberations" in sheets else []
     )
     others = parse_other_items(sheets["autres_points"], report) if "autres_points" in sheets else []
+    tariffs = parse_tariffs(sheets["tarifs"], report) if "tarifs" in sheets else None
+    contributions = (
+        parse_contributions(sheets["contributions"], tariffs, report)
+        if "contributions" in sheets else []
+    )
+    services = {fold(t.service): t.service for t in tariffs or []}
+    for item in others:
+        if item.tariff_service is not None and fold(item.tariff_service) not in services:
+            known = ", ".join(f"« {name} »" for name in services.values()) or "aucun"
+            report.error(
+                replace(item.place, column="Tarifs"),
+                f"service « {item.tariff_service} » introuvable dans la feuille « Tarifs » "
+                f"(services : {known}).",
+            )
     if "presences" in sheets and not raw_members and not report.errors:
         report.error(sheets["presences"].place, "aucun membre : une ligne par membre en exercice est attendue.")
 
@@ -594,12 +735,13 @@ def parse_meeting(source: MeetingSource, report: Report) -> Meeting | None:
         members=tuple(members),
         deliberations=tuple(deliberations),
         other_items=tuple(others),
+        tariffs=tuple(tariffs or ()),
+        contributions=tuple(contributions),
+        has_tariff_sheet=tariffs is not None,
     )
 
 
 def _with_proxy(member: Member, holder: str | None) -> Member:
-    from dataclasses import replace
-
     return replace(member, proxy_to=holder)
 
 

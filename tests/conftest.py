@@ -107,9 +107,11 @@ def docx_text(path: Path) -> list[str]:
 
 
 def normalise(text: str) -> str:
-    """NFC, ’ = ', every kind of space one space, no space before € and %."""
+    """NFC, ’ = ', every kind of space one space, no space before € and %,
+    none around "/" (the seed writes "HT /habitant", the rates "HT / habitant")."""
     text = unicodedata.normalize("NFC", text).replace("\u2019", "'")
     text = re.sub(r"\s+", " ", text.replace("\u00a0", " ").replace("\u202f", " "))
+    text = re.sub(r" ?/ ?", "/", text)
     return re.sub(r" (?=[€%])", "", text).strip()
 
 

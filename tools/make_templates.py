@@ -1,24 +1,43 @@
-"""Build the default docxtpl template ``templates/proces-verbal.docx``.
+"""Build the default docxtpl templates of ``templates/``.
 
-Run ``python tools/make_templates.py``: the template is written into the
-``templates/`` folder next to this ``tools/`` folder.
+Run ``python tools/make_templates.py``: ``proces-verbal.docx`` (the minutes)
+and ``annexe-tarifs.docx`` (the tariff annex) are written into the
+``templates/`` folder next to this ``tools/`` folder. Both share the same
+styles, page setup (A4 portrait, 2 cm margins) and footer ("{{ titre }} –
+page N sur M").
 
-The template is meant to be edited by a clerk in Word or LibreOffice, so all
-formatting lives in named styles (no direct formatting in the body):
+The templates are meant to be edited by a clerk in Word or LibreOffice, so
+all formatting lives in named styles (no direct formatting in the body).
+
+Styles of both templates:
 
 - Normal: Arial 10.5 pt, justified, a little space after;
-- Title / Subtitle: the heading of the minutes;
-- Heading 1: a part ("I – DELIBERATIONS"); Heading 2: a deliberation or a point;
-- Décision: decision paragraphs (Normal, kept with the result that follows);
-- Résultat: the result of a vote (bold);
-- Pouvoir / Quorum: the proxies and the quorum, spaced from the members table;
+- Title / Subtitle: the heading of the document;
+- Heading 1: a part ("I – DELIBERATIONS", a budget); Heading 2: a
+  deliberation, a point or a service;
 - List Bullet / List Bullet 2 / List Bullet 3: bullets at three indent levels;
-- Membres intitulé / Membres collège / Membres nom and the table style
-  "Tableau membres": the table of members;
+- Footer: the page footer;
 - Balise modèle: the paragraphs that only hold template tags ({%p … %}); they
   disappear from the rendered document.
 
-Context used by the template (see pipeline/documents.py):
+Styles of the minutes only:
+
+- Décision: decision paragraphs (Normal, kept with the result that follows);
+- Résultat: the result of a vote (bold);
+- Pouvoir / Quorum: the proxies and the quorum, spaced from the members table;
+- Membres intitulé / Membres collège / Membres nom and the table style
+  "Tableau membres": the table of members.
+
+Styles of the tariff annex only:
+
+- Organisme: the line under the subtitle (name of the public body);
+- Intitulé tableau: the line that introduces a table;
+- Cellule / Cellule en gras: text cells; Montant / Montant en gras: amounts,
+  right-aligned; the bold ones for the header row and the total row;
+- the table style "Tableau tarifs": the tables of rates and of contributions.
+  Every row is kept on one page and the header row repeats on each page.
+
+Context used by the minutes (see pipeline/documents.py):
 titre, sous_titre, preambule, membres_intitule,
 membres.en_colonnes, membres.colleges, membres.lignes,
 membres.par_college[].college, membres.par_college[].noms,
@@ -27,10 +46,22 @@ parties[].intitule,
 parties[].deliberations[].intitule / .expose / .debats / .decision / .resultat,
 parties[].points[].titre / .texte,
 cloture; a list of blocs is a list of {"texte": str, "niveau": 0..3}.
+
+Context used by the tariff annex (all strings, already formatted):
+titre, sous_titre, organisme,
+budgets[].nom ("" → no heading),
+budgets[].services[].nom,
+budgets[].services[].tarifs[].categorie / .tarif / .plancher / .plafond /
+.precedent / .evolution,
+budgets[].services[].contributions[].collectivite / .categorie / .quantite /
+.montant (the table is omitted when the list is empty),
+budgets[].services[].total.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from docx import Document
@@ -41,12 +72,12 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
-from docx.shared import Cm, Pt, RGBColor
+from docx.shared import Cm, Length, Pt, RGBColor
 from docx.styles.style import BaseStyle
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
-OUTPUT = Path(__file__).resolve().parent.parent / "templates" / "proces-verbal.docx"
+TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 
 FONT = "Arial"
 LANG = "fr-FR"
@@ -236,10 +267,10 @@ def _reset_keep_numbering(style: BaseStyle) -> None:
         style.element.remove(rpr)
 
 
-def _table_style(doc: DocumentObject) -> BaseStyle:
+def _table_style(doc: DocumentObject, name: str, style_id: str) -> BaseStyle:
     """Light grey grid; bold, lightly shaded header row or first column."""
-    style = doc.styles.add_style("Tableau membres", WD_STYLE_TYPE.TABLE)
-    style.style_id = "TableauMembres"
+    style = doc.styles.add_style(name, WD_STYLE_TYPE.TABLE)
+    style.style_id = style_id
     style.base_style = doc.styles["Normal Table"]
     style.quick_style = True
     border = f'w:val="single" w:sz="4" w:space="0" w:color="{BORDER_COLOR}"'
@@ -277,7 +308,20 @@ def _table_style(doc: DocumentObject) -> BaseStyle:
     return style
 
 
-def setup_styles(doc: DocumentObject) -> None:
+def _cell_style(
+    doc: DocumentObject,
+    name: str,
+    style_id: str,
+    *,
+    bold: bool | None = None,
+    align: WD_ALIGN_PARAGRAPH = WD_ALIGN_PARAGRAPH.LEFT,
+) -> BaseStyle:
+    """A paragraph style for table cells: no space around, not justified."""
+    return _paragraph_style(doc, name, style_id=style_id, bold=bold, align=align, before=0, after=0)
+
+
+def setup_common_styles(doc: DocumentObject) -> None:
+    """The styles every template uses (and the built-in ones they may use)."""
     _set_doc_defaults(doc)
     black = RGBColor(0, 0, 0)
     _paragraph_style(doc, "Normal", base=None, align=WD_ALIGN_PARAGRAPH.JUSTIFY, before=0, after=6)
@@ -337,6 +381,30 @@ def setup_styles(doc: DocumentObject) -> None:
     _set_outline_level(h2, 1)
     _paragraph_style(
         doc,
+        "Footer",
+        size=8,
+        color=RGBColor(0x59, 0x59, 0x59),
+        align=WD_ALIGN_PARAGRAPH.CENTER,
+        before=0,
+        after=0,
+    )
+    tag_style = _paragraph_style(
+        doc,
+        "Balise modèle",
+        style_id="BaliseModele",
+        size=8,
+        color=RGBColor(0x80, 0x80, 0x80),
+        align=WD_ALIGN_PARAGRAPH.LEFT,
+        before=0,
+        after=0,
+    )
+    tag_style.font.name = "Courier New"
+    _setup_bullets(doc)
+
+
+def setup_minutes_styles(doc: DocumentObject) -> None:
+    _paragraph_style(
+        doc,
         "Décision",
         style_id="Decision",
         keep_with_next=True,
@@ -379,45 +447,38 @@ def setup_styles(doc: DocumentObject) -> None:
         "w:pPrChange",
     )
     _paragraph_style(doc, "Quorum", before=6, after=6)
+    _cell_style(doc, "Membres collège", "MembresCollege", bold=True)
+    _cell_style(doc, "Membres nom", "MembresNom")
+    _table_style(doc, "Tableau membres", "TableauMembres")
+
+
+def setup_annex_styles(doc: DocumentObject) -> None:
     _paragraph_style(
         doc,
-        "Membres collège",
-        style_id="MembresCollege",
-        bold=True,
-        align=WD_ALIGN_PARAGRAPH.LEFT,
-        before=0,
-        after=0,
-    )
-    _paragraph_style(
-        doc,
-        "Membres nom",
-        style_id="MembresNom",
-        align=WD_ALIGN_PARAGRAPH.LEFT,
-        before=0,
-        after=0,
-    )
-    _paragraph_style(
-        doc,
-        "Footer",
-        size=8,
-        color=RGBColor(0x59, 0x59, 0x59),
+        "Organisme",
         align=WD_ALIGN_PARAGRAPH.CENTER,
         before=0,
-        after=0,
+        after=18,
+        keep_with_next=True,
+        next_style="Normal",
     )
-    tag = _paragraph_style(
+    _paragraph_style(
         doc,
-        "Balise modèle",
-        style_id="BaliseModele",
-        size=8,
-        color=RGBColor(0x80, 0x80, 0x80),
+        "Intitulé tableau",
+        style_id="IntituleTableau",
+        italic=True,
         align=WD_ALIGN_PARAGRAPH.LEFT,
-        before=0,
-        after=0,
+        before=12,
+        after=6,
+        keep_with_next=True,
     )
-    tag.font.name = "Courier New"
-    _setup_bullets(doc)
-    _table_style(doc)
+    _cell_style(doc, "Cellule", "Cellule")
+    _cell_style(doc, "Cellule en gras", "CelluleEnGras", bold=True)
+    _cell_style(doc, "Montant", "Montant", align=WD_ALIGN_PARAGRAPH.RIGHT)
+    _cell_style(
+        doc, "Montant en gras", "MontantEnGras", bold=True, align=WD_ALIGN_PARAGRAPH.RIGHT
+    )
+    _table_style(doc, "Tableau tarifs", "TableauTarifs")
 
 
 def _set_settings_lang(doc: DocumentObject) -> None:
@@ -525,6 +586,46 @@ def _repeat_header(table: Table) -> None:
     tr_pr.append(header)
 
 
+def _cant_split(table: Table) -> None:
+    """No row breaks across pages (the rows of a {%tr %} loop included)."""
+    for row in table.rows:
+        row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    value: str  # the Jinja expression printed in the loop row
+    width: Length
+    amount: bool = False  # right-aligned, in the "Montant" styles
+
+
+def add_loop_table(doc: DocumentObject, columns: list[Column], loop: str) -> Table:
+    """Header row, then one row per item of `loop` ("x in liste").
+
+    The {%tr %} tags sit alone in their own rows (docxtpl replaces the whole
+    row by the tag); the row between them is repeated. The caller may add
+    rows after it, then must call _finish_loop_table()."""
+    table = doc.add_table(rows=4, cols=len(columns))
+    table.style = doc.styles["Tableau tarifs"]
+    header, loop_start, row, loop_end = table.rows
+    for cell, column in zip(header.cells, columns):
+        _cell_text(cell, column.header, "Montant en gras" if column.amount else "Cellule en gras")
+    _cell_text(loop_start.cells[0], "{%tr for " + loop + " %}", "Balise modèle")
+    for cell, column in zip(row.cells, columns):
+        _cell_text(cell, "{{ " + column.value + " }}", "Montant" if column.amount else "Cellule")
+    _cell_text(loop_end.cells[0], "{%tr endfor %}", "Balise modèle")
+    widths = [column.width.twips for column in columns]
+    widths[-1] = TEXT_WIDTH.twips - sum(widths[:-1])  # exactly the text width
+    _fix_table_layout(table, widths, header_row=True, header_column=False)
+    return table
+
+
+def _finish_loop_table(table: Table) -> None:
+    _cant_split(table)
+    _repeat_header(table)
+
+
 def add_members_in_columns(doc: DocumentObject) -> None:
     """One column per college. A {%tc %} tag must sit alone in its own cell:
     docxtpl replaces the whole cell by the tag, so the loop body is the cell
@@ -619,7 +720,7 @@ def setup_page(doc: DocumentObject) -> None:
 # --------------------------------------------------------------------------
 
 
-def build_body(doc: DocumentObject) -> None:
+def build_minutes_body(doc: DocumentObject) -> None:
     text(doc, "{{ titre }}", "Title")
     add_optional(doc, "sous_titre", "Subtitle")
     text(doc, "{{ preambule }}")
@@ -656,31 +757,111 @@ def build_body(doc: DocumentObject) -> None:
     add_optional(doc, "cloture")
 
 
-def build() -> DocumentObject:
+TARIFF_COLUMNS = [
+    Column("Catégorie", "t.categorie", Cm(3.6)),
+    Column("Tarif HT", "t.tarif", Cm(3.4), amount=True),
+    Column("Plancher HT", "t.plancher", Cm(2.4), amount=True),
+    Column("Plafond HT", "t.plafond", Cm(2.4), amount=True),
+    Column("Tarif précédent HT", "t.precedent", Cm(2.6), amount=True),
+    Column("Évolution", "t.evolution", Cm(2.6), amount=True),
+]
+
+CONTRIBUTION_COLUMNS = [
+    Column("Collectivité", "c.collectivite", Cm(7)),
+    Column("Catégorie", "c.categorie", Cm(3.7)),
+    Column("Quantité", "c.quantite", Cm(2.5), amount=True),
+    Column("Montant HT", "c.montant", Cm(3.8), amount=True),
+]
+
+
+def add_contributions(doc: DocumentObject) -> None:
+    """What each collectivité pays for the service, then the total."""
+    tag(doc, "if service.contributions")
+    text(doc, "Contributions des collectivités", "Intitulé tableau")
+    table = add_loop_table(doc, CONTRIBUTION_COLUMNS, "c in service.contributions")
+    total = table.add_row().cells
+    label = total[0].merge(total[-2])
+    _cell_text(label, "Total", "Cellule en gras")
+    _cell_text(total[-1], "{{ service.total }}", "Montant en gras")
+    _finish_loop_table(table)
+    tag(doc, "endif")
+
+
+def build_annex_body(doc: DocumentObject) -> None:
+    text(doc, "{{ titre }}", "Title")
+    add_optional(doc, "sous_titre", "Subtitle")
+    add_optional(doc, "organisme", "Organisme")
+
+    tag(doc, "for budget in budgets")
+    add_optional(doc, "budget.nom", "Heading 1")
+    tag(doc, "for service in budget.services")
+    text(doc, "{{ service.nom }}", "Heading 2")
+    _finish_loop_table(add_loop_table(doc, TARIFF_COLUMNS, "t in service.tarifs"))
+    add_contributions(doc)
+    tag(doc, "endfor")
+    tag(doc, "endfor")
+
+
+def new_document(setup_own_styles: Callable[[DocumentObject], None]) -> DocumentObject:
+    """A blank document with the shared styles, its own ones, the page and footer."""
     doc = Document()
-    setup_styles(doc)
+    setup_common_styles(doc)
+    setup_own_styles(doc)
     _set_settings_lang(doc)
     setup_page(doc)
-    build_body(doc)
+    return doc
+
+
+def _set_properties(doc: DocumentObject, title: str, comments: str) -> None:
     # docxtpl renders the core properties too: they may use the context but
     # must not contain a Jinja delimiter otherwise.
     props = doc.core_properties
-    props.title = "Procès-verbal – {{ titre }}"
-    props.subject = "Procès-verbal"
+    props.title = title + " – {{ titre }}"
+    props.subject = title
     props.author = "make-minutes"
     props.language = LANG
-    props.comments = (
-        "Modèle de procès-verbal. Les paragraphes gris en style « Balise "
-        "modèle » et les cellules tc / tr portent les boucles et conditions : "
-        "garder chaque balise seule dans son paragraphe ou sa cellule."
+    props.comments = comments
+
+
+TAGS_COMMENT = (
+    "Les paragraphes gris en style « Balise modèle » et les cellules {tags} "
+    "portent les boucles et conditions : garder chaque balise seule dans son "
+    "paragraphe ou sa cellule."
+)
+
+
+def build_minutes() -> DocumentObject:
+    doc = new_document(setup_minutes_styles)
+    build_minutes_body(doc)
+    _set_properties(
+        doc, "Procès-verbal", "Modèle de procès-verbal. " + TAGS_COMMENT.format(tags="tc / tr")
     )
     return doc
 
 
+def build_annex() -> DocumentObject:
+    doc = new_document(setup_annex_styles)
+    build_annex_body(doc)
+    _set_properties(
+        doc,
+        "Annexe des tarifs",
+        "Modèle d’annexe des tarifs. " + TAGS_COMMENT.format(tags="tr"),
+    )
+    return doc
+
+
+TEMPLATES: dict[str, Callable[[], DocumentObject]] = {
+    "proces-verbal.docx": build_minutes,
+    "annexe-tarifs.docx": build_annex,
+}
+
+
 def main() -> None:
-    OUTPUT.parent.mkdir(parents=True, exist_ok=True)
-    build().save(str(OUTPUT))
-    print(f"écrit : {OUTPUT}")
+    TEMPLATES_DIR.mkdir(parents=True, exist_ok=True)
+    for name, build in TEMPLATES.items():
+        path = TEMPLATES_DIR / name
+        build().save(str(path))
+        print(f"écrit : {path}")
 
 
 if __name__ == "__main__":
