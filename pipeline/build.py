@@ -14,7 +14,6 @@ from .problems import Place, Problem, Report
 from .sources import MeetingSource
 
 
-
 def default_templates() -> Path:
     """The templates shipped with the package: installed, they sit in
     ``pipeline/templates/``; in the source tree, in the top-level

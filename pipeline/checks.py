@@ -5,7 +5,6 @@ counts and outcome of each item)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-
 from decimal import Decimal
 
 from . import rules, tariffs

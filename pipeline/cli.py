@@ -23,15 +23,24 @@ Le format des classeurs est décrit dans docs/data-format.md."""
 
 def _common(f):
     f = click.option(
-        "--templates", "templates", type=click.Path(path_type=Path), default=None,
+        "--templates",
+        "templates",
+        type=click.Path(path_type=Path),
+        default=None,
         help="Dossier de modèles .docx qui remplacent ceux fournis (défaut : ./templates s’il existe).",
     )(f)
     f = click.option(
-        "--output", "output", type=click.Path(path_type=Path), default=None,
+        "--output",
+        "output",
+        type=click.Path(path_type=Path),
+        default=None,
         help="Dossier où écrire les documents (défaut : ./output).",
     )(f)
     f = click.option(
-        "--data", "data", type=click.Path(path_type=Path), default=None,
+        "--data",
+        "data",
+        type=click.Path(path_type=Path),
+        default=None,
         help="Dossier des réunions (défaut : ./data).",
     )(f)
     return f
@@ -60,12 +69,16 @@ def build(ctx: click.Context, data: Path | None, output: Path | None, templates:
     data = data or parent.get("data") or Path("data")
     output = output or parent.get("output") or Path("output")
     templates = templates or parent.get("templates")
-    folders = [templates] if templates else ([Path("templates")] if Path("templates").is_dir() else [])
+    folders = (
+        [templates] if templates else ([Path("templates")] if Path("templates").is_dir() else [])
+    )
     if templates and not templates.is_dir():
         click.echo(f"Dossier de modèles introuvable : {templates}", err=True)
         sys.exit(2)
     if not data.is_dir():
-        click.echo(NO_MEETING.format(where=f"« {data.resolve()} » (ce dossier n’existe pas)"), err=True)
+        click.echo(
+            NO_MEETING.format(where=f"« {data.resolve()} » (ce dossier n’existe pas)"), err=True
+        )
         sys.exit(1)
     meetings = find_meetings(data)
     if not meetings:
@@ -75,11 +88,14 @@ def build(ctx: click.Context, data: Path | None, output: Path | None, templates:
     for source in meetings:
         try:
             outcome = build_meeting(source, output, folders)
-        except Exception as exc:  # last guard: a bug must not hide the other meetings
+        except Exception as exc:  # noqa: BLE001 - last guard: a bug must not hide the others
             outcome = Outcome(source.name)
             outcome.problems.append(
-                Problem(Place(source.name), f"erreur inattendue ({type(exc).__name__} : {exc}) ; "
-                        "rien n’a été écrit pour cette réunion. Merci de signaler ce problème.")
+                Problem(
+                    Place(source.name),
+                    f"erreur inattendue ({type(exc).__name__} : {exc}) ; "
+                    "rien n’a été écrit pour cette réunion. Merci de signaler ce problème.",
+                )
             )
         failed += not outcome.ok
         _report(outcome)

@@ -18,8 +18,28 @@ from .checks import Analysis
 from .model import Block, Meeting, Member, QuorumBase, Status, Tariff
 from .sources import fold
 
-ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X",
-         "XI", "XII", "XIII", "XIV", "XV", "XVI", "XVII", "XVIII", "XIX", "XX"]
+ROMAN = [
+    "I",
+    "II",
+    "III",
+    "IV",
+    "V",
+    "VI",
+    "VII",
+    "VIII",
+    "IX",
+    "X",
+    "XI",
+    "XII",
+    "XIII",
+    "XIV",
+    "XV",
+    "XVI",
+    "XVII",
+    "XVIII",
+    "XIX",
+    "XX",
+]
 MAX_COLUMNS = 4  # colleges as columns up to four, as rows beyond
 
 
@@ -118,8 +138,7 @@ def _previous_sentence(meeting: Meeting, analysis: Analysis) -> str:
     wording = french.result(outcome, counts, feminine=False)
     wording = wording[0].lower() + wording[1:]
     verb = "est " if not wording.startswith("non ") else "n’est pas "
-    if wording.startswith("non "):
-        wording = wording[len("non "):]
+    wording = wording.removeprefix("non ")
     return (
         f"Le procès-verbal de la réunion du {french.date_short(meeting.previous_minutes)} "
         f"{verb}{wording}."
@@ -145,7 +164,7 @@ def _rate_blocks(meeting: Meeting, service: str, text: tuple[Block, ...]) -> tup
 
 
 def _rate_with_unit(t: Tariff, tax: str = " HT") -> str:
-    """"0,07 € HT / habitant"."""
+    """ "0,07 € HT / habitant"."""
     return f"{french.rate(t.rate)}{tax}" + (f" / {t.unit}" if t.unit else "")
 
 
@@ -176,7 +195,9 @@ def _parts(meeting: Meeting, analysis: Analysis) -> list[dict[str, Any]]:
             }
         )
     for other in meeting.other_items:
-        part = parts.setdefault(other.part, {"titre": other.part, "deliberations": [], "points": []})
+        part = parts.setdefault(
+            other.part, {"titre": other.part, "deliberations": [], "points": []}
+        )
         text = other.text
         if other.tariff_service is not None:
             text += _rate_blocks(meeting, other.tariff_service, text)
@@ -310,9 +331,13 @@ class Document:
 
 def documents(meeting: Meeting, analysis: Analysis) -> list[Document]:
     """The documents of a meeting, each with the template it is rendered with."""
-    docs = [Document("proces-verbal.docx", "proces-verbal.docx", minutes_context(meeting, analysis))]
+    docs = [
+        Document("proces-verbal.docx", "proces-verbal.docx", minutes_context(meeting, analysis))
+    ]
     if meeting.has_tariff_sheet:
-        docs.append(Document("annexe-tarifs.docx", "annexe-tarifs.docx", annex_context(meeting, analysis)))
+        docs.append(
+            Document("annexe-tarifs.docx", "annexe-tarifs.docx", annex_context(meeting, analysis))
+        )
     return docs
 
 
@@ -344,7 +369,7 @@ def render(template: Path, context: dict[str, Any]) -> bytes:
         raise TemplateError(
             f"modèle {template.name} : balise mal formée ({exc.message})."
         ) from None
-    except Exception as exc:  # a file that is not a valid .docx, a broken part…
+    except Exception as exc:  # noqa: BLE001 - not a valid .docx, a broken part…
         raise TemplateError(
             f"modèle {template.name} : impossible de l’utiliser, ce n’est pas un document Word "
             f"valide ({type(exc).__name__})."

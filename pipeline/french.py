@@ -44,24 +44,24 @@ def month_name(date: dt.date) -> str:
 
 
 def date_words(date: dt.date, with_year: bool = True) -> str:
-    """"vingt-huit novembre deux mille seize" ("premier" for the 1st)."""
+    """ "vingt-huit novembre deux mille seize" ("premier" for the 1st)."""
     words = f"{day_words(date.day)} {month_name(date)}"
     return f"{words} {year_words(date)}" if with_year else words
 
 
 def date_short(date: dt.date) -> str:
-    """"28 novembre 2016", "1er novembre 2016"."""
+    """ "28 novembre 2016", "1er novembre 2016"."""
     day = "1er" if date.day == 1 else str(date.day)
     return f"{day} {month_name(date)} {date.year}"
 
 
 def hour(time: dt.time) -> str:
-    """"17h00"."""
+    """ "17h00"."""
     return f"{time.hour}h{time.minute:02d}"
 
 
 def count_noun(n: int, singular: str, plural: str | None = None) -> str:
-    """"1 abstention", "2 abstentions" (NBSP between figure and noun)."""
+    """ "1 abstention", "2 abstentions" (NBSP between figure and noun)."""
     word = singular if n == 1 else (plural or singular + "s")
     return f"{n}{NBSP}{word}"
 
@@ -91,19 +91,19 @@ def agree_group(participle: str, feminines: list[bool]) -> str:
 
 
 def de(phrase: str) -> str:
-    """"de Philippe VARLET", "d’Olivier JARDE"."""
+    """ "de Philippe VARLET", "d’Olivier JARDE"."""
     return f"d{APOSTROPHE}{phrase}" if starts_with_vowel(phrase) else f"de {phrase}"
 
 
 def the(noun: str, feminine: bool) -> str:
-    """"le Bureau", "la Commission", "l’Assemblée"."""
+    """ "le Bureau", "la Commission", "l’Assemblée"."""
     if starts_with_vowel(noun):
         return f"l{APOSTROPHE}{noun}"
     return f"{'la' if feminine else 'le'} {noun}"
 
 
 def of_the(noun: str, feminine: bool) -> str:
-    """"du Bureau", "de la Commission", "de l’Assemblée"."""
+    """ "du Bureau", "de la Commission", "de l’Assemblée"."""
     if starts_with_vowel(noun):
         return f"de l{APOSTROPHE}{noun}"
     return f"{'de la' if feminine else 'du'} {noun}"
@@ -111,15 +111,31 @@ def of_the(noun: str, feminine: bool) -> str:
 
 # First words of body names that are feminine ("de la communauté…").
 _FEMININE_BODIES = {
-    "agglomeration", "association", "assemblee", "commune", "communaute", "collectivite",
-    "metropole", "region", "ville", "regie", "societe", "federation", "entente",
-    "institution", "agence", "chambre", "caisse", "union", "eurometropole",
+    "agglomeration",
+    "association",
+    "assemblee",
+    "commune",
+    "communaute",
+    "collectivite",
+    "metropole",
+    "region",
+    "ville",
+    "regie",
+    "societe",
+    "federation",
+    "entente",
+    "institution",
+    "agence",
+    "chambre",
+    "caisse",
+    "union",
+    "eurometropole",
 }
 _ARTICLES = ("le ", "la ", "les ", "l'", "l’")
 
 
 def of_body(body: str) -> str:
-    """"du syndicat mixte Somme Numérique", "de la communauté de communes…",
+    """ "du syndicat mixte Somme Numérique", "de la communauté de communes…",
     "de l’établissement…"; a name typed with its article keeps it ("de la
     Ville de…" stays as typed after "de")."""
     lowered = body.lower()
@@ -139,7 +155,7 @@ def _fold_word(word: str) -> str:
 
 
 def join_and(items: list[str]) -> str:
-    """"A", "A et B", "A, B et C"."""
+    """ "A", "A et B", "A, B et C"."""
     if len(items) <= 1:
         return "".join(items)
     return ", ".join(items[:-1]) + " et " + items[-1]
@@ -182,7 +198,9 @@ def counts_detail(counts: Counts, secret: bool, *, for_against: bool, keep_zero:
             parts.append(f"{counts.contre}{NBSP}voix contre")
     if counts.abstentions:
         if secret:
-            parts.append(count_noun(counts.abstentions, "bulletin blanc ou nul", "bulletins blancs ou nuls"))
+            parts.append(
+                count_noun(counts.abstentions, "bulletin blanc ou nul", "bulletins blancs ou nuls")
+            )
         else:
             parts.append(count_noun(counts.abstentions, "abstention"))
     if counts.nppv:
@@ -278,21 +296,23 @@ def rate(value) -> str:
 
 
 def quantity(value) -> str:
-    """"23 237", "1 234,5"."""
+    """ "23 237", "1 234,5"."""
     digits = max(0, -value.normalize().as_tuple().exponent)
     return _decimal_text(value, 0, digits)
 
 
 def percent_change(value) -> str:
-    """"+11,11 %", "−5,00 %" (a real minus sign)."""
+    """ "+11,11 %", "−5,00 %" (a real minus sign)."""
     sign = "+" if value > 0 else "\u2212" if value < 0 else ""
     return f"{sign}{_decimal_text(abs(value), 2, 2)}{NBSP}%"
 
 
 def floor_and_ceiling(floor, ceiling) -> str:
-    """"Montant plancher de 50 € HT et plafond de 5 000 € HT." ("" when neither)."""
+    """ "Montant plancher de 50 € HT et plafond de 5 000 € HT." ("" when neither)."""
     if floor is not None and ceiling is not None:
-        return f"Montant plancher de {euros_short(floor)} HT et plafond de {euros_short(ceiling)} HT."
+        return (
+            f"Montant plancher de {euros_short(floor)} HT et plafond de {euros_short(ceiling)} HT."
+        )
     if floor is not None:
         return f"Montant plancher de {euros_short(floor)} HT."
     if ceiling is not None:

@@ -194,7 +194,8 @@ def _table(sheet: Sheet, report: Report) -> list[Row]:
         if key is None:
             known = ", ".join(f"« {c.title} »" for c in columns.values())
             report.warning(
-                cell.place, f"colonne « {title} » ignorée : elle n’est pas reconnue (colonnes : {known})."
+                cell.place,
+                f"colonne « {title} » ignorée : elle n’est pas reconnue (colonnes : {known}).",
             )
         elif key in index:
             report.error(cell.place, f"la colonne « {title} » apparaît deux fois.")
@@ -302,7 +303,9 @@ def parse_presences(
     raw: list[_RawMember] = []
     seen: dict[str, Place] = {}
     for row in _table(sheet, report):
-        cells = [_required(row, k, "presences", report) for k in ("civilite", "prenom", "nom", "statut")]
+        cells = [
+            _required(row, k, "presences", report) for k in ("civilite", "prenom", "nom", "statut")
+        ]
         civ_cell, first_cell, last_cell, status_cell = cells
         feminine = status = None
         if civ_cell:
@@ -322,7 +325,9 @@ def parse_presences(
         first, last = values.text(first_cell), values.text(last_cell)
         key = fold(f"{first} {last}")
         if key in seen:
-            report.error(row.place, f"« {first} {last} » figure deux fois (aussi à la {seen[key]}).")
+            report.error(
+                row.place, f"« {first} {last} » figure deux fois (aussi à la {seen[key]})."
+            )
             continue
         seen[key] = row.place
         college = values.text(row.cells["college"]) if "college" in row.cells else ""
@@ -353,9 +358,7 @@ def _seance_fields(sheet: Sheet, report: Report) -> dict[str, Cell]:
         if field is None:
             close = difflib.get_close_matches(key, list(FIELDS), n=1, cutoff=0.6)
             hint = f" Vouliez-vous dire « {FIELDS[close[0]].title} » ?" if close else ""
-            report.error(
-                name_cell.place, f"champ inconnu « {values.text(name_cell)} ».{hint}"
-            )
+            report.error(name_cell.place, f"champ inconnu « {values.text(name_cell)} ».{hint}")
             continue
         if key in found:
             report.error(name_cell.place, f"le champ « {field.title} » apparaît deux fois.")
@@ -379,8 +382,13 @@ def _vote_record(cell: Cell, report: Report) -> VoteRecord | None:
     if fold(raw) in UNANIMITY:
         return VoteRecord(True, None, cell.place)
     found = dict.fromkeys(("pour", "contre", "abstentions", "nppv"), 0)
-    words = {"pour": "pour", "contre": "contre", "abstention": "abstentions",
-             "abstentions": "abstentions", "nppv": "nppv"}
+    words = {
+        "pour": "pour",
+        "contre": "contre",
+        "abstention": "abstentions",
+        "abstentions": "abstentions",
+        "nppv": "nppv",
+    }
     parts = [fold(p) for p in re.split(r"[,;]|\bet\b", raw.lower()) if p.strip()]
     for part in parts:
         m = re.fullmatch(r"(\d+) (?:voix )?(pour|contre|abstentions?|nppv)", part)
@@ -418,17 +426,30 @@ def parse_deliberations(sheet: Sheet, report: Report) -> list[Deliberation]:
         number = values.whole(num_cell, report, 1) if num_cell else None
         if number is not None:
             if number in numbers:
-                report.error(num_cell.place, f"le N° {number} est déjà utilisé ({numbers[number]}).")
+                report.error(
+                    num_cell.place, f"le N° {number} est déjà utilisé ({numbers[number]})."
+                )
             numbers[number] = row.place
         expose = row.cells.get("expose")
         if expose is not None and _is_file_reference(values.text(expose)):
-            report.error(expose.place, f"un exposé tiré d’un fichier Word {NOT_YET} : collez le texte dans la cellule.")
+            report.error(
+                expose.place,
+                f"un exposé tiré d’un fichier Word {NOT_YET} : collez le texte dans la cellule.",
+            )
         scrutin = row.cells.get("scrutin")
         if scrutin is not None and fold(values.text(scrutin)) not in {"main levee", "a main levee"}:
-            if fold(values.text(scrutin)) in {"public", "secret", "scrutin public", "scrutin secret"}:
+            if fold(values.text(scrutin)) in {
+                "public",
+                "secret",
+                "scrutin public",
+                "scrutin secret",
+            }:
                 report.error(scrutin.place, f"le scrutin « {values.text(scrutin)} » {NOT_YET}.")
             else:
-                report.error(scrutin.place, f"valeur inconnue « {values.text(scrutin)} » : attendu « main levée », « public » ou « secret ».")
+                report.error(
+                    scrutin.place,
+                    f"valeur inconnue « {values.text(scrutin)} » : attendu « main levée », « public » ou « secret ».",
+                )
         vote = _deliberation_vote(row, report)
         if number is None or title_cell is None:
             continue
@@ -469,7 +490,11 @@ def _deliberation_vote(row: Row, report: Report) -> VoteRecord | None:
             return None
         return VoteRecord(True, Counts(**counts) if counts else None, vote_cell.place)
     if counts:
-        return VoteRecord(False, Counts(**{k: counts.get(k, 0) for k in ("pour", "contre", "abstentions", "nppv")}), row.place)
+        return VoteRecord(
+            False,
+            Counts(**{k: counts.get(k, 0) for k in ("pour", "contre", "abstentions", "nppv")}),
+            row.place,
+        )
     return None
 
 
@@ -505,7 +530,10 @@ def _money(row: Row, key: str, report: Report) -> Decimal | None:
         return None
     value = values.decimal(cell, report, "un montant en euros")
     if value is not None and value < 0:
-        report.error(cell.place, f"montant négatif « {values.shown(cell.value)} » : attendu un nombre positif ou nul.")
+        report.error(
+            cell.place,
+            f"montant négatif « {values.shown(cell.value)} » : attendu un nombre positif ou nul.",
+        )
         return None
     return value
 
@@ -541,13 +569,25 @@ def parse_tariffs(sheet: Sheet, report: Report) -> list[Tariff]:
         budget = values.text(row.cells["budget"]) if "budget" in row.cells else ""
         unit = values.text(row.cells["unite"]) if "unite" in row.cells else ""
         out.append(
-            Tariff(budget, values.text(service), values.text(category), rate, unit, floor,
-                   ceiling, previous, year, row.place)
+            Tariff(
+                budget,
+                values.text(service),
+                values.text(category),
+                rate,
+                unit,
+                floor,
+                ceiling,
+                previous,
+                year,
+                row.place,
+            )
         )
     return out
 
 
-def parse_contributions(sheet: Sheet, tariffs: list[Tariff] | None, report: Report) -> list[Contribution]:
+def parse_contributions(
+    sheet: Sheet, tariffs: list[Tariff] | None, report: Report
+) -> list[Contribution]:
     """Each row's Service/Catégorie pair must be a row of Tarifs."""
     if tariffs is None:
         report.error(
@@ -568,7 +608,10 @@ def parse_contributions(sheet: Sheet, tariffs: list[Tariff] | None, report: Repo
         if quantity_cell is not None:
             quantity = values.decimal(quantity_cell, report, "une quantité (nombre)")
             if quantity is not None and quantity < 0:
-                report.error(quantity_cell.place, f"quantité négative « {values.shown(quantity_cell.value)} ».")
+                report.error(
+                    quantity_cell.place,
+                    f"quantité négative « {values.shown(quantity_cell.value)} ».",
+                )
                 quantity = None
         if None in (payer, service, category, quantity):
             continue
@@ -589,7 +632,9 @@ def parse_contributions(sheet: Sheet, tariffs: list[Tariff] | None, report: Repo
                 "sa contribution sera comptée deux fois.",
             )
         seen[who] = row.place
-        out.append(Contribution(values.text(payer), tariff.service, tariff.category, quantity, row.place))
+        out.append(
+            Contribution(values.text(payer), tariff.service, tariff.category, quantity, row.place)
+        )
     return out
 
 
@@ -632,7 +677,8 @@ def parse_meeting(source: MeetingSource, report: Report) -> Meeting | None:
     tariffs = parse_tariffs(sheets["tarifs"], report) if "tarifs" in sheets else None
     contributions = (
         parse_contributions(sheets["contributions"], tariffs, report)
-        if "contributions" in sheets else []
+        if "contributions" in sheets
+        else []
     )
     services = {fold(t.service): t.service for t in tariffs or []}
     for item in others:
@@ -644,14 +690,19 @@ def parse_meeting(source: MeetingSource, report: Report) -> Meeting | None:
                 f"(services : {known}).",
             )
     if "presences" in sheets and not raw_members and not report.errors:
-        report.error(sheets["presences"].place, "aucun membre : une ligne par membre en exercice est attendue.")
+        report.error(
+            sheets["presences"].place,
+            "aucun membre : une ligne par membre en exercice est attendue.",
+        )
 
     names = Names([r.member for r in raw_members], unreadable)
     members = []
     for r in raw_members:
         holder = None
         if r.proxy_cell is not None:
-            holder = names.resolve(r.proxy_cell, values.text(r.proxy_cell), report, "titulaire du pouvoir")
+            holder = names.resolve(
+                r.proxy_cell, values.text(r.proxy_cell), report, "titulaire du pouvoir"
+            )
         members.append(_with_proxy(r.member, holder))
 
     def get(name: str, reader, *args):
@@ -673,7 +724,9 @@ def parse_meeting(source: MeetingSource, report: Report) -> Meeting | None:
     per_member = get("Pouvoirs par membre", values.whole, 1)
     siret = text_field("SIRET").replace(" ", "")
     if siret and not re.fullmatch(r"\d{14}", siret):
-        report.error(fields[fold("SIRET")].place, f"SIRET attendu sur 14 chiffres, trouvé « {siret} ».")
+        report.error(
+            fields[fold("SIRET")].place, f"SIRET attendu sur 14 chiffres, trouvé « {siret} »."
+        )
 
     # Without a Présences sheet (already reported) no name can be checked.
     has_members = "presences" in sheets
@@ -702,13 +755,20 @@ def parse_meeting(source: MeetingSource, report: Report) -> Meeting | None:
             "vote sans date : indiquez la date de la réunion dans le champ « Procès-verbal précédent ».",
         )
     if date and convocation and convocation > date:
-        report.error(fields[fold("Date de convocation")].place,
-                     f"la convocation ({convocation.strftime('%d/%m/%Y')}) est postérieure à la séance ({date.strftime('%d/%m/%Y')}).")
+        report.error(
+            fields[fold("Date de convocation")].place,
+            f"la convocation ({convocation.strftime('%d/%m/%Y')}) est postérieure à la séance ({date.strftime('%d/%m/%Y')}).",
+        )
     elif date and convocation and (date - convocation).days - 1 < 3:
-        report.warning(fields[fold("Date de convocation")].place,
-                       "moins de 3 jours francs entre la convocation et la séance.")
+        report.warning(
+            fields[fold("Date de convocation")].place,
+            "moins de 3 jours francs entre la convocation et la séance.",
+        )
     if opening and closing and closing <= opening:
-        report.error(fields[fold("Heure de clôture")].place, "l’heure de clôture précède l’heure d’ouverture.")
+        report.error(
+            fields[fold("Heure de clôture")].place,
+            "l’heure de clôture précède l’heure d’ouverture.",
+        )
 
     if report.errors:
         return None
@@ -753,5 +813,8 @@ def _threshold(cell: Cell | None, report: Report) -> str | int | None:
         return {"majorite": "majorité", "tiers": "tiers"}[folded]
     if isinstance(cell.value, (int, float)) or folded.isdigit():
         return values.whole(cell, report, 1)
-    report.error(cell.place, f"valeur inconnue « {values.text(cell)} » : attendu « majorité », « tiers » ou un nombre entier.")
+    report.error(
+        cell.place,
+        f"valeur inconnue « {values.text(cell)} » : attendu « majorité », « tiers » ou un nombre entier.",
+    )
     return None

@@ -143,7 +143,9 @@ class PresidingVote(Enum):
     OTHER = "autre"  # abstained or did not take part
 
 
-def outcome(counts: Counts, secret: bool = False, presiding: PresidingVote | None = None) -> Outcome:
+def outcome(
+    counts: Counts, secret: bool = False, presiding: PresidingVote | None = None
+) -> Outcome:
     """The spec's result table. A tie (Pour = Contre > 0) is settled by the
     presiding member's vote, except in a secret ballot; ``presiding`` is None
     when unknown — the caller must not ask for a tie's outcome then."""

@@ -143,7 +143,7 @@ def _open(path: Path, report: Report):
     except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError):
         report.error(place, "ce fichier n’est pas un classeur Excel (.xlsx) lisible.")
         return None, None
-    except Exception as exc:  # any malformed part of the package: never a traceback
+    except Exception as exc:  # noqa: BLE001 - any malformed part: never a traceback
         report.error(
             place, f"ce classeur est endommagé et ne peut pas être lu ({type(exc).__name__})."
         )

@@ -73,7 +73,11 @@ def whole(cell: Cell, report: Report, minimum: int = 0) -> int | None:
         if number != number.to_integral_value() or number < minimum:
             raise InvalidOperation
     except InvalidOperation:
-        expected = "nombre entier positif ou nul" if minimum == 0 else f"nombre entier au moins égal à {minimum}"
+        expected = (
+            "nombre entier positif ou nul"
+            if minimum == 0
+            else f"nombre entier au moins égal à {minimum}"
+        )
         report.error(cell.place, f"{expected} attendu, trouvé « {shown(cell.value)} ».")
         return None
     return int(number)
@@ -122,9 +126,9 @@ def time(cell: Cell, report: Report) -> dt.time | None:
     if isinstance(value, float) and 0 < value < 1:
         minutes = round(value * 24 * 60)
         return dt.time(minutes // 60, minutes % 60)
-    if isinstance(value, (int, float)) and not isinstance(value, bool) and value == int(value):
-        if 0 <= value < 24:  # 17 typed in a number cell: 17h00
-            return dt.time(int(value), 0)
+    is_number = isinstance(value, (int, float)) and not isinstance(value, bool)
+    if is_number and value == int(value) and 0 <= value < 24:  # 17 in a number cell: 17h00
+        return dt.time(int(value), 0)
     if isinstance(value, str) and (found := _TIME.match(value.strip())):
         hours, minutes = int(found[1]), int(found[2] or 0)
         if hours < 24 and minutes < 60:

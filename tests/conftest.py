@@ -41,7 +41,17 @@ PRESENCES = [
 ]
 DELIBERATIONS = [
     ["N°", "Titre", "Exposé", "Décision", "Vote", "Pour", "Contre", "Abstentions", "NPPV"],
-    [1, "Convention cadre", "Un exposé.", "Les membres approuvent.", "unanimité", None, None, None, None],
+    [
+        1,
+        "Convention cadre",
+        "Un exposé.",
+        "Les membres approuvent.",
+        "unanimité",
+        None,
+        None,
+        None,
+        None,
+    ],
 ]
 
 
@@ -73,7 +83,9 @@ def make_meeting(
     fields to leave out of the default ones."""
     folder.mkdir(parents=True, exist_ok=True)
     fields = {**SEANCE, **(seance or {})}
-    rows = [["Champ", "Valeur"]] + [[k, v] for k, v in fields.items() if v is not None and k not in drop]
+    rows = [["Champ", "Valeur"]] + [
+        [k, v] for k, v in fields.items() if v is not None and k not in drop
+    ]
     write_sheet(folder / "seance.xlsx", "Séance", rows)
     write_sheet(folder / "presences.xlsx", "Présences", presences or PRESENCES)
     write_sheet(folder / "deliberations.xlsx", "Délibérations", deliberations or DELIBERATIONS)

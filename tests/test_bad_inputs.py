@@ -217,7 +217,9 @@ CASES = [
         id="feuille-en-double",
     ),
     pytest.param(
-        then(meeting(), lambda f: (f / "notes.xlsx").write_text("Ordre du jour\n", encoding="utf-8")),
+        then(
+            meeting(), lambda f: (f / "notes.xlsx").write_text("Ordre du jour\n", encoding="utf-8")
+        ),
         "notes.xlsx",
         "ce fichier n’est pas un classeur Excel (.xlsx) lisible.",
         id="texte-nomme-xlsx",
@@ -310,7 +312,9 @@ CASES = [
         then(
             meeting(),
             lambda f: write_sheet(
-                f / "votes.xlsx", "Votes", [["N°", "Membre", "Vote"], [1, "Florence RODINGER", "contre"]]
+                f / "votes.xlsx",
+                "Votes",
+                [["N°", "Membre", "Vote"], [1, "Florence RODINGER", "contre"]],
             ),
         ),
         "votes.xlsx, feuille « Votes »",
@@ -373,8 +377,12 @@ def test_every_problem_is_listed_at_once(tmp_path: Path) -> None:
         ),
     )
     assert_failed(tmp_path, code, output, problems=3)
-    assert_reported(output, f"{SEANCE}, cellule B5 (colonne « Date »)", "« 31/02/2016 » n’est pas une date")
-    assert_reported(output, f"{PRES}, cellule E2 (colonne « Statut »)", "valeur inconnue « presnt »")
+    assert_reported(
+        output, f"{SEANCE}, cellule B5 (colonne « Date »)", "« 31/02/2016 » n’est pas une date"
+    )
+    assert_reported(
+        output, f"{PRES}, cellule E2 (colonne « Statut »)", "valeur inconnue « presnt »"
+    )
     assert_reported(output, f"{DELIB}, cellule E2 (colonne « Vote »)", "valeur inconnue « oui »")
 
 
@@ -444,6 +452,8 @@ def test_a_warning_does_not_stop_the_build(
 
 
 def test_three_clear_days_give_no_warning(tmp_path: Path) -> None:
-    code, output = build(tmp_path, meeting(seance={"Date de convocation": dt.datetime(2016, 11, 24)}))
+    code, output = build(
+        tmp_path, meeting(seance={"Date de convocation": dt.datetime(2016, 11, 24)})
+    )
     assert code == 0, output
     assert problem_lines(output) == []

@@ -12,7 +12,9 @@ def test_no_data_folder(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.chdir(tmp_path)
     code, printed = run()
     assert code == 1
-    assert f"Aucune réunion trouvée dans « {tmp_path / 'data'} » (ce dossier n’existe pas)" in printed
+    assert (
+        f"Aucune réunion trouvée dans « {tmp_path / 'data'} » (ce dossier n’existe pas)" in printed
+    )
     assert "data/2024-03-15-conseil/" in printed and "« Séance »" in printed
     assert "Traceback" not in printed
 

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import docx
 import pytest
+from conftest import PRESENCES, REPO, docx_text, make_meeting, run
 
 import pipeline
-from conftest import PRESENCES, REPO, docx_text, make_meeting, run
 
 
 def build(data: Path, out: Path, *extra: str) -> tuple[int, str]:
@@ -89,7 +89,10 @@ def test_counts_and_previous_minutes(tmp_path: Path) -> None:
         [2, "Tarifs", 3, None, None, 1, "FINANCES"],
         [3, "Motion", 1, 3, None, None, "DIVERS"],
     ]
-    others = [["Partie", "Titre", "Texte"], ["INFORMATIONS", "Travaux", "Point d'étape.\n- lot 1\n  - clos"]]
+    others = [
+        ["Partie", "Titre", "Texte"],
+        ["INFORMATIONS", "Travaux", "Point d'étape.\n- lot 1\n  - clos"],
+    ]
     text = minutes(
         tmp_path,
         seance={
@@ -108,7 +111,10 @@ def test_counts_and_previous_minutes(tmp_path: Path) -> None:
     assert "Adoptée à la majorité (2\u00a0voix pour, 1\u00a0voix contre, 1\u00a0abstention)" in text
     assert "Adoptée à l’unanimité des votants (1\u00a0membre ne prend pas part au vote)" in text
     assert "Rejetée à la majorité (1\u00a0voix pour, 3\u00a0voix contre)" in text
-    assert "Le quorum est atteint avec 4\u00a0délégués présents ou représentés, le Bureau peut donc valablement délibérer." in text
+    assert (
+        "Le quorum est atteint avec 4\u00a0délégués présents ou représentés, le Bureau peut donc valablement délibérer."
+        in text
+    )
     assert "Point d’étape." in text
 
 
@@ -156,7 +162,9 @@ def test_templates_option_overrides_the_default(tmp_path: Path) -> None:
     make_meeting(tmp_path / "data" / "m")
     code, printed = build(tmp_path / "data", tmp_path / "out", "--templates", str(folder))
     assert code == 0, printed
-    assert "Séance ouverte par Philippe VARLET." in docx_text(tmp_path / "out" / "m" / "proces-verbal.docx")
+    assert "Séance ouverte par Philippe VARLET." in docx_text(
+        tmp_path / "out" / "m" / "proces-verbal.docx"
+    )
 
 
 def test_templates_folder_of_the_current_directory(tmp_path: Path, monkeypatch) -> None:
@@ -177,7 +185,9 @@ def test_templates_folder_of_the_current_directory(tmp_path: Path, monkeypatch) 
         ("{% if %}", "balise mal formée"),
     ],
 )
-def test_a_broken_template_is_named_and_nothing_is_written(tmp_path: Path, tag: str, expected: str) -> None:
+def test_a_broken_template_is_named_and_nothing_is_written(
+    tmp_path: Path, tag: str, expected: str
+) -> None:
     folder = _template_with(tmp_path, tag)
     make_meeting(tmp_path / "data" / "m")
     code, printed = build(tmp_path / "data", tmp_path / "out", "--templates", str(folder))

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import openpyxl
-
 from conftest import REPO, docx_text, normalise, run
 
 FIXTURE = REPO / "tests" / "fixtures" / "seed-paragraphs.txt"
@@ -37,7 +36,9 @@ def test_the_minutes_follow_the_seed_order(sample: Path, tmp_path: Path) -> None
     # The seed's members table was flattened column by column; the generated
     # table reads row by row: check the order before it and after it.
     table_start = paragraphs.index(normalise("Membres du BUREAU présents et excusés :")) + 1
-    table_end = next(i for i, p in enumerate(paragraphs) if p.endswith("son pouvoir à Philippe VARLET"))
+    table_end = next(
+        i for i, p in enumerate(paragraphs) if p.endswith("son pouvoir à Philippe VARLET")
+    )
     position = 0
     for paragraph in paragraphs[:table_start] + paragraphs[table_end:]:
         found = joined.find(paragraph, position)

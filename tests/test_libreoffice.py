@@ -10,7 +10,6 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
 from conftest import run
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
@@ -27,9 +26,19 @@ def to_pdf_text(document: Path, tmp_path: Path) -> str:
     assert SOFFICE and PDFTOTEXT, "soffice and pdftotext are required (installed by .ci/run)"
     profile = tmp_path / "lo-profile"
     subprocess.run(
-        [SOFFICE, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf",
-         "--outdir", str(tmp_path / "pdf"), str(document)],
-        check=True, capture_output=True, timeout=180,
+        [
+            SOFFICE,
+            f"-env:UserInstallation=file://{profile}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path / "pdf"),
+            str(document),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
     )
     pdf = tmp_path / "pdf" / (document.stem + ".pdf")
     assert pdf.is_file(), "LibreOffice did not produce a PDF: the document did not load"

@@ -7,17 +7,27 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from conftest import docx_text, make_meeting, run, write_sheet
 from hypothesis import given
 from hypothesis import strategies as st
 
-from conftest import docx_text, make_meeting, run, write_sheet
 from pipeline import tariffs
 from pipeline.french import euros, percent_change, rate
 
 D = Decimal
 
 TARIFS = [
-    ["Budget", "Service", "Catégorie", "Tarif HT", "Unité", "Plancher HT", "Plafond HT", "Tarif précédent HT", "Année"],
+    [
+        "Budget",
+        "Service",
+        "Catégorie",
+        "Tarif HT",
+        "Unité",
+        "Plancher HT",
+        "Plafond HT",
+        "Tarif précédent HT",
+        "Année",
+    ],
     ["Budget annexe", "Dématérialisation", "Communes", 0.07, "habitant", 50, 5000, 0.07, 2017],
     ["Budget annexe", "Dématérialisation", "EPCI", "0,05", "habitant", 50, 5000, "0,045", 2017],
     ["Budget annexe", "Archivage", "Communes", "0,125", "habitant", None, None, None, 2017],
@@ -108,23 +118,46 @@ def test_annex_figure_by_figure(tmp_path: Path) -> None:
     joined = "\n".join(text)
     # Rates: rate and unit, floor, ceiling, previous, change.
     for figure in [
-        "0,07\u00a0€ / habitant", "0,05\u00a0€ / habitant", "0,125\u00a0€ / habitant",
-        "50,00\u00a0€", "5\u202f000,00\u00a0€", "inchangé", "0,045\u00a0€", "+11,11\u00a0%",
+        "0,07\u00a0€ / habitant",
+        "0,05\u00a0€ / habitant",
+        "0,125\u00a0€ / habitant",
+        "50,00\u00a0€",
+        "5\u202f000,00\u00a0€",
+        "inchangé",
+        "0,045\u00a0€",
+        "+11,11\u00a0%",
     ]:
         assert figure in joined, figure
     # Contributions sorted by name, each amount exact, then the total.
     start = text.index("Amiens Métropole")
-    assert text[start:start + 16] == [
-        "Amiens Métropole", "EPCI", "180\u202f000", "5\u202f000,00\u00a0€",
-        "Commune d’Abbeville", "Communes", "23\u202f237", "1\u202f626,59\u00a0€",
-        "Commune de Beauquesne", "Communes", "450", "50,00\u00a0€",
-        "Commune de Rue", "Communes", "3\u202f000", "210,00\u00a0€",
+    assert text[start : start + 16] == [
+        "Amiens Métropole",
+        "EPCI",
+        "180\u202f000",
+        "5\u202f000,00\u00a0€",
+        "Commune d’Abbeville",
+        "Communes",
+        "23\u202f237",
+        "1\u202f626,59\u00a0€",
+        "Commune de Beauquesne",
+        "Communes",
+        "450",
+        "50,00\u00a0€",
+        "Commune de Rue",
+        "Communes",
+        "3\u202f000",
+        "210,00\u00a0€",
     ]
     # 5 000,00 + 1 626,59 + 50,00 + 210,00 = 6 886,59
-    assert text[start + 16:start + 18] == ["Total", "6\u202f886,59\u00a0€"]
+    assert text[start + 16 : start + 18] == ["Total", "6\u202f886,59\u00a0€"]
     archive = text.index("Commune d’Abbeville", start + 18)
-    assert text[archive:archive + 6] == [
-        "Commune d’Abbeville", "Communes", "1\u202f001", "125,13\u00a0€", "Total", "125,13\u00a0€",
+    assert text[archive : archive + 6] == [
+        "Commune d’Abbeville",
+        "Communes",
+        "1\u202f001",
+        "125,13\u00a0€",
+        "Total",
+        "125,13\u00a0€",
     ]
 
 
@@ -136,7 +169,7 @@ def test_the_minutes_quote_the_rates(tmp_path: Path) -> None:
     document = Document(str(tmp_path / "out" / "m" / "proces-verbal.docx"))
     lines = [(p.text, p.style.name) for p in document.paragraphs]
     at = lines.index(("Dématérialisation des flux comptables.", "List Bullet"))
-    assert lines[at + 1:at + 4] == [
+    assert lines[at + 1 : at + 4] == [
         ("Communes\u00a0: 0,07\u00a0€ HT / habitant", "List Bullet 2"),
         ("EPCI\u00a0: 0,05\u00a0€ HT / habitant", "List Bullet 2"),
         ("Montant plancher de 50\u00a0€ HT et plafond de 5\u202f000\u00a0€ HT.", "List Bullet 2"),
@@ -146,12 +179,19 @@ def test_the_minutes_quote_the_rates(tmp_path: Path) -> None:
 
 
 def test_floor_and_ceiling_per_category_when_they_differ(tmp_path: Path) -> None:
-    tarifs = [TARIFS[0], TARIFS[1], ["Budget annexe", "Dématérialisation", "EPCI", 0.05, "habitant", 100, None, None, 2017]]
+    tarifs = [
+        TARIFS[0],
+        TARIFS[1],
+        ["Budget annexe", "Dématérialisation", "EPCI", 0.05, "habitant", 100, None, None, 2017],
+    ]
     others = [["Partie", "Texte", "Tarifs"], ["BUDGET", "Tarifs :", "Dématérialisation"]]
     code, printed = build_with_tariffs(tmp_path, tarifs, None, others)
     assert code == 0, printed
     text = docx_text(tmp_path / "out" / "m" / "proces-verbal.docx")
-    assert "Communes\u00a0: montant plancher de 50\u00a0€ HT et plafond de 5\u202f000\u00a0€ HT." in text
+    assert (
+        "Communes\u00a0: montant plancher de 50\u00a0€ HT et plafond de 5\u202f000\u00a0€ HT."
+        in text
+    )
     assert "EPCI\u00a0: montant plancher de 100\u00a0€ HT." in text
 
 
@@ -174,38 +214,64 @@ def _with(rows: list[list], row: int, column: int, value) -> list[list]:
     ("tarifs", "contributions", "others", "expected"),
     [
         (
-            TARIFS, _with(CONTRIBUTIONS, 1, 1, "Inconnu"), None,
-            "tarifs.xlsx, feuille « Contributions », ligne 2 : aucun tarif pour le service « Inconnu » "
-            "et la catégorie « Communes » dans la feuille « Tarifs ».",
+            TARIFS,
+            _with(CONTRIBUTIONS, 1, 1, "Inconnu"),
+            None,
+            (
+                "tarifs.xlsx, feuille « Contributions », ligne 2 : aucun tarif pour le service « Inconnu » "
+                "et la catégorie « Communes » dans la feuille « Tarifs »."
+            ),
         ),
         (
-            TARIFS + [TARIFS[1]], CONTRIBUTIONS, None,
-            "tarifs.xlsx, feuille « Tarifs », ligne 5 : le couple Service « Dématérialisation » / "
-            "Catégorie « Communes » figure déjà à la tarifs.xlsx, feuille « Tarifs », ligne 2",
+            TARIFS + [TARIFS[1]],
+            CONTRIBUTIONS,
+            None,
+            (
+                "tarifs.xlsx, feuille « Tarifs », ligne 5 : le couple Service « Dématérialisation » / "
+                "Catégorie « Communes » figure déjà à la tarifs.xlsx, feuille « Tarifs », ligne 2"
+            ),
         ),
         (
-            _with(TARIFS, 1, 5, 6000), CONTRIBUTIONS, None,
-            "tarifs.xlsx, feuille « Tarifs », cellule F2 (colonne « Plancher HT ») : le plancher (6000) "
-            "dépasse le plafond (5000).",
+            _with(TARIFS, 1, 5, 6000),
+            CONTRIBUTIONS,
+            None,
+            (
+                "tarifs.xlsx, feuille « Tarifs », cellule F2 (colonne « Plancher HT ») : le plancher (6000) "
+                "dépasse le plafond (5000)."
+            ),
         ),
         (
-            TARIFS, _with(CONTRIBUTIONS, 2, 3, "beaucoup"), None,
-            "tarifs.xlsx, feuille « Contributions », cellule D3 (colonne « Quantité ») : une quantité "
-            "(nombre) attendu, trouvé « beaucoup ».",
+            TARIFS,
+            _with(CONTRIBUTIONS, 2, 3, "beaucoup"),
+            None,
+            (
+                "tarifs.xlsx, feuille « Contributions », cellule D3 (colonne « Quantité ») : une quantité "
+                "(nombre) attendu, trouvé « beaucoup »."
+            ),
         ),
         (
-            _with(TARIFS, 2, 3, "-0,05"), CONTRIBUTIONS, None,
+            _with(TARIFS, 2, 3, "-0,05"),
+            CONTRIBUTIONS,
+            None,
             "tarifs.xlsx, feuille « Tarifs », cellule D3 (colonne « Tarif HT ») : montant négatif « -0,05 »",
         ),
         (
-            _with(TARIFS, 2, 3, "gratuit"), None, None,
-            "tarifs.xlsx, feuille « Tarifs », cellule D3 (colonne « Tarif HT ») : un montant en euros "
-            "attendu, trouvé « gratuit ».",
+            _with(TARIFS, 2, 3, "gratuit"),
+            None,
+            None,
+            (
+                "tarifs.xlsx, feuille « Tarifs », cellule D3 (colonne « Tarif HT ») : un montant en euros "
+                "attendu, trouvé « gratuit »."
+            ),
         ),
         (
-            TARIFS, None, [["Partie", "Texte", "Tarifs"], ["BUDGET", "Texte", "Archivge"]],
-            "deliberations.xlsx, feuille « Autres points », ligne 2, colonne « Tarifs » : service "
-            "« Archivge » introuvable dans la feuille « Tarifs »",
+            TARIFS,
+            None,
+            [["Partie", "Texte", "Tarifs"], ["BUDGET", "Texte", "Archivge"]],
+            (
+                "deliberations.xlsx, feuille « Autres points », ligne 2, colonne « Tarifs » : service "
+                "« Archivge » introuvable dans la feuille « Tarifs »"
+            ),
         ),
     ],
 )
@@ -222,4 +288,7 @@ def test_contributions_without_tarifs(tmp_path: Path) -> None:
     write_sheet(folder / "tarifs.xlsx", "Contributions", CONTRIBUTIONS)
     code, printed = run("--data", str(tmp_path / "data"), "--output", str(tmp_path / "out"))
     assert code == 1
-    assert "tarifs.xlsx, feuille « Contributions » : une feuille « Contributions » demande une feuille « Tarifs »" in printed
+    assert (
+        "tarifs.xlsx, feuille « Contributions » : une feuille « Contributions » demande une feuille « Tarifs »"
+        in printed
+    )

@@ -475,9 +475,7 @@ def setup_annex_styles(doc: DocumentObject) -> None:
     _cell_style(doc, "Cellule", "Cellule")
     _cell_style(doc, "Cellule en gras", "CelluleEnGras", bold=True)
     _cell_style(doc, "Montant", "Montant", align=WD_ALIGN_PARAGRAPH.RIGHT)
-    _cell_style(
-        doc, "Montant en gras", "MontantEnGras", bold=True, align=WD_ALIGN_PARAGRAPH.RIGHT
-    )
+    _cell_style(doc, "Montant en gras", "MontantEnGras", bold=True, align=WD_ALIGN_PARAGRAPH.RIGHT)
     _table_style(doc, "Tableau tarifs", "TableauTarifs")
 
 
