@@ -68,3 +68,25 @@ def test_help_is_in_french() -> None:
     assert code == 0
     assert "Rédige les procès-verbaux" in printed
     assert "Dossier des réunions" in printed
+
+
+def test_merged_cells_read_as_their_top_left_value(tmp_path: Path) -> None:
+    import openpyxl
+
+    from conftest import PRESENCES
+
+    folder = make_meeting(tmp_path / "data" / "m")
+    # The college typed once, merged down over its members' rows.
+    path = folder / "presences.xlsx"
+    wb = openpyxl.load_workbook(path)
+    ws = wb.active
+    ws["A3"] = None
+    ws.merge_cells("A2:A3")
+    wb.save(path)
+    assert PRESENCES[2][0] == "Amiens Métropole"
+    code, printed = run("--data", str(tmp_path / "data"), "--output", str(tmp_path / "out"))
+    assert code == 0, printed
+    text = docx_text(tmp_path / "out" / "m" / "proces-verbal.docx")
+    # Still three colleges, Ernest CANDELA in the first one.
+    assert text[4:7] == ["Amiens Métropole", "Département de la Somme", "Communautés de communes"]
+    assert text[10] == "Ernest CANDELA (excusé)"

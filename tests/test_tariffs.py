@@ -292,3 +292,19 @@ def test_contributions_without_tarifs(tmp_path: Path) -> None:
         "tarifs.xlsx, feuille « Contributions » : une feuille « Contributions » demande une feuille « Tarifs »"
         in printed
     )
+
+
+def test_annex_tables_repeat_their_header_and_never_split_a_row(tmp_path: Path) -> None:
+    from docx import Document
+    from docx.oxml.ns import qn
+
+    code, printed = build_with_tariffs(tmp_path)
+    assert code == 0, printed
+    document = Document(str(tmp_path / "out" / "m" / "annexe-tarifs.docx"))
+    assert len(document.tables) == 4  # rates and contributions of two services
+    for table in document.tables:
+        rows = table._tbl.findall(qn("w:tr"))
+        header_flags = rows[0].trPr.findall(qn("w:tblHeader"))
+        assert header_flags, "the header row repeats on every page"
+        for row in rows:
+            assert row.trPr is not None and row.trPr.findall(qn("w:cantSplit")), "a row may split"
