@@ -72,7 +72,6 @@ def test_help_is_in_french() -> None:
 
 def test_merged_cells_read_as_their_top_left_value(tmp_path: Path) -> None:
     import openpyxl
-
     from conftest import PRESENCES
 
     folder = make_meeting(tmp_path / "data" / "m")
