@@ -4,24 +4,31 @@ counts and outcome of each item)."""
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from . import rules, tariffs
-from .model import Contribution, Counts, Deliberation, Meeting, Status, Tariff, VoteRecord
+from .model import Ballot, Contribution, Counts, Deliberation, Meeting, Tariff, Vote, VoteRecord
 from .problems import Report
 from .rules import Attendance, Outcome, ProxyFault, Quorum
 from .sources import fold
 
 PROXY_MESSAGES = {
-    ProxyFault.GIVER_PRESENT: "un membre présent ne donne pas de pouvoir : videz « Pouvoir à » "
-    "ou changez le statut en « excusé » ou « absent ».",
+    ProxyFault.GIVER_PRESENT: "ce membre siège pendant toute la séance : il ne donne pas de "
+    "pouvoir. Videz « Pouvoir à », ou indiquez son arrivée ou son départ, ou changez le statut "
+    "en « excusé » ou « absent ».",
+    ProxyFault.SUBSTITUTED_GIVER: "un membre suppléé ne donne pas de pouvoir : son suppléant "
+    "siège et vote pour lui.",
     ProxyFault.TO_SELF: "un membre ne peut pas se donner pouvoir à lui-même.",
     ProxyFault.UNKNOWN_HOLDER: "le titulaire du pouvoir n’est pas un membre de l’instance.",
-    ProxyFault.HOLDER_NOT_PRESENT: "le titulaire du pouvoir ({holder}) n’est pas présent : "
-    "un pouvoir ne peut être donné qu’à un membre présent (CGCT L2121-20).",
-    ProxyFault.TOO_MANY: "{holder} détient déjà {limit} pouvoir(s) : un membre ne peut en détenir "
-    "plus de {limit} (champ « Pouvoirs par membre », CGCT L2121-20).",
+    ProxyFault.HOLDER_NOT_PRESENT: "le titulaire du pouvoir ({holder}) ne siège à aucun moment "
+    "où ce pouvoir compterait : un pouvoir ne peut être donné qu’à un membre présent "
+    "(CGCT L2121-20).",
+    ProxyFault.CHAIN: "chaîne de pouvoirs : le titulaire ({holder}) a lui-même donné pouvoir et "
+    "ne siège pas quand celui-ci compterait ; un membre absent ne transmet pas un pouvoir reçu.",
+    ProxyFault.TOO_MANY: "{holder} détiendrait plus de {limit} pouvoir(s) {where} : un membre ne "
+    "peut en détenir plus de {limit} (champ « Pouvoirs par membre », CGCT L2121-20).",
 }
 
 
@@ -30,6 +37,10 @@ class Item:
     deliberation: Deliberation
     counts: Counts
     outcome: Outcome
+    attendance: Attendance
+    quorum: Quorum
+    presiding: str  # member key of who presides the item
+    named: tuple[tuple[str, Vote], ...] = ()  # every voter's vote, when Votes names some
 
 
 @dataclass(frozen=True)
@@ -43,84 +54,188 @@ class Charge:
 
 @dataclass(frozen=True)
 class Analysis:
-    attendance: Attendance
-    quorum: Quorum
+    attendance: Attendance  # at the opening
+    quorum: Quorum  # at the opening
     items: tuple[Item, ...]
     previous: tuple[Counts, Outcome] | None
     charges: tuple[Charge, ...] = ()
 
 
+def agenda(meeting: Meeting) -> tuple[tuple[int, ...], dict[int, frozenset[str]]]:
+    """The agenda (N° in order) and who withdraws at each item."""
+    order = tuple(d.number for d in meeting.deliberations)
+    withdrawn = {d.number: frozenset(d.withdrawn) for d in meeting.deliberations}
+    return order, withdrawn
+
+
 def analyse(meeting: Meeting, report: Report) -> Analysis | None:
     """Apply the law; None when any error was found (all are reported)."""
     by_key = {m.key: m for m in meeting.members}
-    for member, fault in rules.proxy_faults(meeting.members, meeting.proxies_per_member):
+    order, withdrawn = agenda(meeting)
+    limit = meeting.proxies_per_member
+    for member, fault, item in rules.proxy_faults(meeting.members, limit, order, withdrawn):
         holder = by_key.get(member.proxy_to)
+        where = f"au point {item}" if item is not None else "à l’ouverture de la séance"
         message = PROXY_MESSAGES[fault].format(
-            holder=holder.name if holder else "", limit=meeting.proxies_per_member
+            holder=holder.name if holder else "", limit=limit, where=where
         )
         report.error(replace(member.place, column="Pouvoir à"), message)
 
+    positions = {n: i for i, n in enumerate(order)}
     for key, role in [(meeting.president, "Le président ou la présidente")] + [
         (k, "Le ou la secrétaire de séance") for k in meeting.secretaries
     ]:
         member = by_key[key]
-        if member.status is not Status.PRESENT:
+        if not rules.in_room(member, rules.OPENING, positions):
+            why = f"son statut est « {member.status.value} »"
+            if member.arrival is not None:
+                why = f"son arrivée est indiquée au point {member.arrival}"
             report.error(
                 member.place,
-                f"{role} ({member.name}) doit être présent(e) à l’ouverture de la séance, "
-                f"or son statut est « {member.status.value} ».",
+                f"{role} ({member.name}) doit être présent(e) à l’ouverture de la séance, or {why}.",
             )
 
-    attendance = rules.attendance(meeting.members)
-    quorum = rules.quorum(attendance, meeting.quorum_base, meeting.quorum_threshold)
+    opening = rules.attendance(meeting.members, rules.OPENING, order)
+    quorum = rules.quorum(opening, meeting.quorum_base, meeting.quorum_threshold)
+    deliberate = quorum.reached or meeting.second_convocation
     items = []
-    for d in meeting.deliberations:
-        if not quorum.reached:
-            if d.vote is not None:
+    for index, d in enumerate(meeting.deliberations):
+        att = rules.attendance(meeting.members, index, order, withdrawn[d.number])
+        item_quorum = rules.quorum(att, meeting.quorum_base, meeting.quorum_threshold)
+        named = [v for v in meeting.votes if v.number == d.number]
+        for key in d.withdrawn:
+            if not rules.in_room(by_key[key], index, positions):
+                report.warning(
+                    replace(d.place, column="Se retirent"),
+                    f"{by_key[key].name} ne siège pas au point {d.number} : inutile de l’indiquer "
+                    "parmi les membres qui se retirent.",
+                )
+        if not deliberate:
+            if d.vote is not None or named:
+                place = d.vote.place if d.vote is not None else named[0].place
                 report.error(
-                    d.vote.place,
+                    place,
                     f"vote enregistré pour le point {d.number} alors que le quorum n’est pas "
                     f"atteint ({quorum.counted} pour {quorum.required} requis) : l’instance ne "
                     "pouvait pas délibérer.",
                 )
             continue
-        counts = _counts(d.vote, attendance.taking_part, f"point {d.number}", d, report)
-        if counts is None:
-            continue
-        if rules.is_tie(counts):
+        if not item_quorum.reached and not meeting.second_convocation:
             report.error(
-                d.vote.place,
-                f"partage égal des voix au point {d.number} ({counts.pour} pour, {counts.contre} "
-                "contre) : la voix du président est prépondérante, mais son vote ne peut être "
-                "indiqué que dans la feuille « Votes », pas encore prise en charge.",
+                d.place,
+                f"quorum non atteint au point {d.number} : {item_quorum.counted} membres "
+                f"comptent pour le quorum, {item_quorum.required} sont requis ; ce point ne "
+                "pouvait pas être voté (ou indiquez « Deuxième convocation »).",
             )
             continue
-        items.append(Item(d, counts, rules.outcome(counts)))
+        presiding = _presiding(meeting, d, att, report)
+        ballots = _named_ballots(d, named, att, by_key, report)
+        if ballots is None:
+            continue
+        counts = _counts(
+            d.vote, att.taking_part, f"point {d.number}", d, report, ballots if named else None
+        )
+        if counts is None or presiding is None:
+            continue
+        secret = d.ballot is Ballot.SECRET
+        casting = None
+        if rules.is_tie(counts) and not secret:
+            if not named:
+                report.error(
+                    d.vote.place if d.vote else d.place,
+                    f"partage égal des voix au point {d.number} ({counts.pour} pour, "
+                    f"{counts.contre} contre) : la voix de la personne qui préside est "
+                    "prépondérante ; indiquez les votes nominatifs de ce point dans la feuille "
+                    "« Votes » (au moins celui de la présidence).",
+                )
+                continue
+            vote = dict(ballots).get(presiding, Vote.POUR)
+            casting = {
+                Vote.POUR: rules.PresidingVote.POUR,
+                Vote.CONTRE: rules.PresidingVote.CONTRE,
+            }.get(vote, rules.PresidingVote.OTHER)
+        outcome = rules.outcome(counts, secret, casting)
+        items.append(
+            Item(d, counts, outcome, att, item_quorum, presiding, tuple(ballots) if named else ())
+        )
 
     previous = None
     if meeting.previous_vote is not None:
         counts = _counts(
-            meeting.previous_vote, attendance.taking_part, "procès-verbal précédent", None, report
+            meeting.previous_vote, opening.taking_part, "procès-verbal précédent", None, report
         )
         if counts is not None and rules.is_tie(counts):
             report.error(
                 meeting.previous_vote.place,
-                "partage égal des voix sur le procès-verbal précédent : pas encore pris en charge.",
+                "partage égal des voix sur le procès-verbal précédent : indiquez un vote qui "
+                "départage, la feuille « Votes » ne concernant que les délibérations.",
             )
         elif counts is not None:
             previous = (counts, rules.outcome(counts))
     if report.errors:
         return None
-    return Analysis(attendance, quorum, tuple(items), previous, _charges(meeting))
+    return Analysis(opening, quorum, tuple(items), previous, _charges(meeting))
 
 
-def _charges(meeting: Meeting) -> tuple[Charge, ...]:
-    by_pair = {t.key: t for t in meeting.tariffs}
-    out = []
-    for c in meeting.contributions:
-        t = by_pair[(fold(c.service), fold(c.category))]
-        out.append(Charge(c, t, tariffs.amount(t.rate, c.quantity, t.floor, t.ceiling)))
-    return tuple(out)
+def _presiding(meeting: Meeting, d: Deliberation, att: Attendance, report: Report) -> str | None:
+    """Who presides the item: Présidence, else the president; they must sit."""
+    key = d.presiding or meeting.president
+    if key in att.present:
+        return key
+    order, _ = agenda(meeting)
+    positions = {n: i for i, n in enumerate(order)}
+    if not d.presiding and not rules.in_room(meeting.member(key), rules.OPENING, positions):
+        return None  # the president's absence at the opening is reported already
+    who = meeting.member(key).name
+    if d.presiding:
+        message = f"{who}, indiqué(e) en « Présidence », ne siège pas au point {d.number}."
+    else:
+        message = (
+            f"le président ou la présidente ({who}) ne siège pas au point {d.number} : "
+            "indiquez dans « Présidence » qui préside ce point."
+        )
+    report.error(replace(d.place, column="Présidence"), message)
+    return None
+
+
+def _named_ballots(
+    d: Deliberation,
+    named: list,
+    att: Attendance,
+    by_key: dict,
+    report: Report,
+) -> list[tuple[str, Vote]] | None:
+    """Every vote of the item, in Présences order with each represented member
+    after the members taking part: those named in Votes as named, everyone
+    else present or represented pour."""
+    if named and d.ballot is Ballot.SECRET:
+        report.error(
+            named[0].place,
+            f"le point {d.number} est voté au scrutin secret : aucun vote nominatif ne peut "
+            "être indiqué dans la feuille « Votes ».",
+        )
+        return None
+    voters = [*att.present, *(p.giver for p in att.proxies)]
+    given: dict[str, Vote] = {}
+    ok = True
+    for v in named:
+        if v.member not in voters:
+            report.error(
+                v.place,
+                f"{by_key[v.member].name} ne prend pas part au point {d.number} (absent, parti, "
+                "retiré, ou sans pouvoir qui compte) : son vote ne peut pas être indiqué.",
+            )
+            ok = False
+        elif v.member in given:
+            report.error(
+                v.place, f"{by_key[v.member].name} a déjà un vote pour le point {d.number}."
+            )
+            ok = False
+        else:
+            given[v.member] = v.vote
+    if not ok:
+        return None
+    return [(key, given.get(key, Vote.POUR)) for key in voters]
 
 
 def _counts(
@@ -129,13 +244,23 @@ def _counts(
     what: str,
     deliberation: Deliberation | None,
     report: Report,
+    ballots: list[tuple[str, Vote]] | None = None,
 ) -> Counts | None:
-    """The counts of a vote, checked against présents et représentés."""
+    """The counts of a vote, checked against présents et représentés, and
+    against the named votes when there are some."""
+    derived = None
+    if ballots is not None:
+        tally = Counter(v for _, v in ballots)
+        derived = Counts(
+            tally[Vote.POUR], tally[Vote.CONTRE], tally[Vote.ABSTENTION], tally[Vote.NPPV]
+        )
     if vote is None:
+        if derived is not None:
+            return derived
         report.error(
             replace(deliberation.place, column="Vote"),
             f"vote manquant pour le {what} : écrivez « unanimité » dans « Vote », ou remplissez "
-            "Pour, Contre, Abstentions, NPPV.",
+            "Pour, Contre, Abstentions, NPPV, ou indiquez les votes dans la feuille « Votes ».",
         )
         return None
     expected = rules.unanimous(taking_part)
@@ -145,6 +270,12 @@ def _counts(
                 vote.place,
                 f"« unanimité » au {what}, mais les décomptes saisis ({_show(vote.counts)}) ne "
                 f"sont pas {taking_part} voix pour sur {taking_part} présents et représentés.",
+            )
+            return None
+        if derived is not None and derived != expected:
+            report.error(
+                vote.place,
+                f"« unanimité » au {what}, mais la feuille « Votes » donne {_show(derived)}.",
             )
             return None
         return expected
@@ -160,8 +291,24 @@ def _counts(
             f"= {counts.total}, alors que {taking_part} membres sont présents ou représentés.",
         )
         return None
+    if derived is not None and derived != counts:
+        report.error(
+            vote.place,
+            f"les décomptes saisis au {what} ({_show(counts)}) ne correspondent pas à la "
+            f"feuille « Votes » ({_show(derived)}).",
+        )
+        return None
     return counts
 
 
 def _show(c: Counts) -> str:
     return f"{c.pour} pour, {c.contre} contre, {c.abstentions} abstentions, {c.nppv} NPPV"
+
+
+def _charges(meeting: Meeting) -> tuple[Charge, ...]:
+    by_pair = {t.key: t for t in meeting.tariffs}
+    out = []
+    for c in meeting.contributions:
+        t = by_pair[(fold(c.service), fold(c.category))]
+        out.append(Charge(c, t, tariffs.amount(t.rate, c.quantity, t.floor, t.ceiling)))
+    return tuple(out)

@@ -8,14 +8,16 @@ survive), and an unknown variable is an error naming the template.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import french, tariffs
-from .checks import Analysis
-from .model import Block, Meeting, Member, QuorumBase, Status, Tariff
+from . import french, rules, tariffs
+from .checks import Analysis, Item, agenda
+from .model import Ballot, Block, Meeting, Member, QuorumBase, Status, Tariff, Vote
+from .rules import Attendance
 from .sources import fold
 
 ROMAN = [
@@ -55,12 +57,21 @@ def _blocks(blocks: tuple[Block, ...]) -> list[dict[str, Any]]:
 
 
 def _status_note(m: Member, meeting: Meeting) -> str:
-    if m.status is Status.PRESENT:
-        return m.name
-    note = french.agree(m.status.value, m.feminine)
+    """ "Florence RODINGER", "Stéphane DECAYEUX (excusé, pouvoir à Philippe
+    VARLET)", "Olivier JARDE, suppléé par Jean MARTIN", "Anne ROY (arrivée au
+    point 3)"."""
+    if m.status is Status.SUBSTITUTED:
+        return f"{m.name}, {french.agree('suppléé', m.feminine)} par {m.substitute}"
+    notes = []
+    if m.status is not Status.PRESENT:
+        notes.append(french.agree(m.status.value, m.feminine))
+    if m.arrival is not None:
+        notes.append(f"{french.agree('arrivé', m.feminine)} au point {m.arrival}")
+    if m.departure is not None:
+        notes.append(f"départ après le point {m.departure}")
     if m.proxy_to:
-        note += f", pouvoir à {meeting.member(m.proxy_to).name}"
-    return f"{m.name} ({note})"
+        notes.append(f"pouvoir à {meeting.member(m.proxy_to).name}")
+    return f"{m.name} ({', '.join(notes)})" if notes else m.name
 
 
 def _members_table(meeting: Meeting) -> dict[str, Any]:
@@ -80,7 +91,7 @@ def _members_table(meeting: Meeting) -> dict[str, Any]:
 
 def _members_heading(meeting: Meeting) -> str:
     statuses = []
-    for status in Status:
+    for status in (Status.PRESENT, Status.SUBSTITUTED, Status.EXCUSED, Status.ABSENT):
         if any(m.status is status for m in meeting.members):
             statuses.append(status.value + "s")
     body = french.of_the(meeting.instance.upper(), meeting.instance_feminine)
@@ -116,10 +127,99 @@ def _quorum_sentence(meeting: Meeting, analysis: Analysis) -> str:
             f"Le quorum est atteint avec {q.counted}{french.NBSP}{word} {who}, "
             f"{instance} peut donc valablement délibérer."
         )
-    return (
+    missing = (
         f"Le quorum n{french.APOSTROPHE}est pas atteint ({q.counted}{french.NBSP}{word} {who}, "
-        f"{q.required} requis){french.NBSP}: {instance} ne peut pas valablement délibérer."
+        f"{q.required} requis)"
     )
+    if meeting.second_convocation:
+        return missing + "."
+    return f"{missing}{french.NBSP}: {instance} ne peut pas valablement délibérer."
+
+
+def _second_convocation(meeting: Meeting) -> str:
+    if not meeting.second_convocation:
+        return ""
+    instance = french.the(meeting.instance, meeting.instance_feminine)
+    convened = french.agree("convoqué", meeting.instance_feminine)
+    return (
+        f"Réuni{'e' if meeting.instance_feminine else ''} sur deuxième convocation, {instance}, "
+        f"{convened} une seconde fois faute de quorum, délibère valablement sans condition de "
+        f"quorum (article L2121-17 du CGCT)."
+    )
+
+
+def _headcount(meeting: Meeting, att: Attendance) -> list[str]:
+    """ "Délégués en exercice : 9", "Présents : 4", "Représentés : 1",
+    "Présents et représentés : 5"."""
+    colon = f"{french.NBSP}:"
+    word = meeting.members_word[:1].upper() + meeting.members_word[1:]
+    return [
+        f"{word} en exercice{colon} {att.in_office}",
+        f"Présents{colon} {len(att.present)}",
+        f"Représentés{colon} {att.represented}",
+        f"Présents et représentés{colon} {att.taking_part}",
+    ]
+
+
+def _events(meeting: Meeting, index: int) -> list[str]:
+    """What happens in the room just before the item at ``index``: arrivals,
+    departures (with the proxy handed on), withdrawals."""
+    order, withdrawn = agenda(meeting)
+    number = order[index]
+    previous = order[index - 1] if index > 0 else None
+    out = []
+    for m in meeting.members:
+        who = m.title if m.status is not Status.SUBSTITUTED else m.substitute
+        if m.arrival == number:
+            out.append(f"{who} arrive en séance.")
+        if previous is not None and m.departure == previous:
+            hands_on = ""
+            if m.proxy_to and any(p.giver == m.key for p in _attendance(meeting, index).proxies):
+                hands_on = f" et donne pouvoir à {meeting.member(m.proxy_to).title}"
+            out.append(f"{who} quitte la séance{hands_on}.")
+        if m.key in withdrawn[number]:
+            out.append(f"{who} se retire et ne prend part ni au débat ni au vote.")
+    return out
+
+
+def _attendance(meeting: Meeting, index: int) -> Attendance:
+    order, withdrawn = agenda(meeting)
+    return rules.attendance(meeting.members, index, order, withdrawn[order[index]])
+
+
+VOTE_LABELS = {
+    Vote.POUR: ("Pour", "Pour"),
+    Vote.CONTRE: ("Contre", "Contre"),
+    Vote.ABSTENTION: ("Abstention", "Abstentions"),
+    Vote.NPPV: ("Ne prend pas part au vote", "Ne prennent pas part au vote"),
+}
+
+
+def _named_votes(meeting: Meeting, item: Item) -> list[str]:
+    """Under the result: who voted against, abstained, did not take part
+    (and, in a public ballot, who voted for); a secret ballot names nobody."""
+    if not item.named or item.deliberation.ballot is Ballot.SECRET:
+        return []
+    shown = [Vote.CONTRE, Vote.ABSTENTION, Vote.NPPV]
+    if item.deliberation.ballot is Ballot.PUBLIC:
+        shown.insert(0, Vote.POUR)
+    holders = {p.giver: p.holder for p in item.attendance.proxies}
+    lines = []
+    for vote in shown:
+        names = []
+        for key, cast in item.named:
+            if cast is not vote:
+                continue
+            m = meeting.member(key)
+            if key in holders:
+                represented = french.agree("représenté", m.feminine)
+                names.append(f"{m.name} ({represented} par {meeting.member(holders[key]).name})")
+            else:
+                names.append(m.seated_name)
+        if names:
+            label = VOTE_LABELS[vote][len(names) > 1]
+            lines.append(f"{label}{french.NBSP}: {', '.join(names)}")
+    return lines
 
 
 def _secretary_sentence(meeting: Meeting) -> str:
@@ -170,21 +270,44 @@ def _rate_with_unit(t: Tariff, tax: str = " HT") -> str:
 
 def _parts(meeting: Meeting, analysis: Analysis) -> list[dict[str, Any]]:
     parts: dict[str, dict[str, Any]] = {}
+    opening = (len(analysis.attendance.present), analysis.attendance.represented)
+    index_of = {d.number: i for i, d in enumerate(meeting.deliberations)}
     for item in analysis.items:
         d = item.deliberation
         part = parts.setdefault(d.part, {"titre": d.part, "deliberations": [], "points": []})
-        president = meeting.member(meeting.president)
+        presiding = meeting.member(item.presiding)
+        att = item.attendance
+        title = french.typography(d.title)
+        act = f" (n°{french.NBSP}{d.act_number})" if d.act_number else ""
         part["deliberations"].append(
             {
                 "numero": d.number,
-                "titre": french.typography(d.title),
-                "intitule": f"{d.number}. {french.typography(d.title)}",
+                "numero_acte": d.act_number,
+                "titre": title,
+                "intitule": f"{d.number}. {title}{act}",
+                "evenements": _events(meeting, index_of[d.number]),
+                "presidence": (
+                    f"{presiding.title} préside la séance pour ce point."
+                    if item.presiding != meeting.president
+                    else ""
+                ),
+                "effectifs": (
+                    f"Présents{french.NBSP}: {len(att.present)} – représentés{french.NBSP}: "
+                    f"{att.represented} – présents et représentés{french.NBSP}: {att.taking_part}"
+                    if (len(att.present), att.represented) != opening
+                    else ""
+                ),
+                "scrutin": d.ballot.value,
                 "expose": _blocks(d.expose),
                 "debats": _blocks(d.debates),
                 "decision": _blocks(d.decision),
                 "resultat": french.result(
-                    item.outcome, item.counts, presiding_feminine=president.feminine
+                    item.outcome,
+                    item.counts,
+                    secret=d.ballot is Ballot.SECRET,
+                    presiding_feminine=presiding.feminine,
                 ),
+                "votes_nominatifs": _named_votes(meeting, item),
                 "pour": item.counts.pour,
                 "contre": item.counts.contre,
                 "abstentions": item.counts.abstentions,
@@ -210,10 +333,26 @@ def _parts(meeting: Meeting, analysis: Analysis) -> list[dict[str, Any]]:
     return out
 
 
+AGENDA_SINCE = dt.date(2022, 7, 1)  # ordonnance 2021-1310: the minutes give the agenda
+
+
+def _agenda(parts: list[dict[str, Any]]) -> list[str]:
+    out = []
+    for part in parts:
+        out += [f"{d['numero']}. {d['titre']}" for d in part["deliberations"]]
+        titled = [p["titre"] for p in part["points"] if p["titre"]]
+        if titled:
+            out += titled
+        elif part["points"] and not part["deliberations"]:
+            out.append(part["titre"])
+    return out
+
+
 def minutes_context(meeting: Meeting, analysis: Analysis) -> dict[str, Any]:
     """Everything ``proces-verbal.docx`` may use."""
     att = analysis.attendance
     president = meeting.member(meeting.president)
+    parts = _parts(meeting, analysis)
     return {
         "titre": _heading(meeting),
         "sous_titre": meeting.title,
@@ -228,7 +367,10 @@ def minutes_context(meeting: Meeting, analysis: Analysis) -> dict[str, Any]:
         "quorum_atteint": analysis.quorum.reached,
         "secretaire": _secretary_sentence(meeting),
         "proces_verbal_precedent": _previous_sentence(meeting, analysis),
-        "parties": _parts(meeting, analysis),
+        "parties": parts,
+        "effectifs": _headcount(meeting, att),
+        "ordre_du_jour": _agenda(parts) if meeting.date >= AGENDA_SINCE else [],
+        "deuxieme_convocation": _second_convocation(meeting),
         "cloture": (
             f"La séance est levée à {french.hour(meeting.closing)}." if meeting.closing else ""
         ),

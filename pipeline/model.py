@@ -15,6 +15,20 @@ class Status(Enum):
     PRESENT = "présent"
     EXCUSED = "excusé"
     ABSENT = "absent"
+    SUBSTITUTED = "suppléé"  # a substitute (suppléant) sits and votes for the member
+
+
+class Ballot(Enum):
+    SHOW_OF_HANDS = "main levée"
+    PUBLIC = "public"  # roll call: every voter named
+    SECRET = "secret"  # nobody named; no casting vote
+
+
+class Vote(Enum):
+    POUR = "pour"
+    CONTRE = "contre"
+    ABSTENTION = "abstention"
+    NPPV = "nppv"
 
 
 class QuorumBase(Enum):
@@ -32,10 +46,23 @@ class Member:
     college: str
     proxy_to: str | None  # key of the holder
     place: Place  # the member's row
+    substitute: str = ""  # the suppléant's name, as typed
+    arrival: int | None = None  # N° of the first deliberation taken part in
+    departure: int | None = None  # N° of the last deliberation taken part in
 
     @property
     def name(self) -> str:
         return f"{self.first_name} {self.last_name.upper()}"
+
+    @property
+    def title(self) -> str:
+        """ "M. Philippe VARLET", "Mme Florence RODINGER"."""
+        return f"{'Mme' if self.feminine else 'M.'} {self.name}"
+
+    @property
+    def seated_name(self) -> str:
+        """Who sits: the substitute for a suppléé member."""
+        return self.substitute if self.status is Status.SUBSTITUTED else self.name
 
 
 @dataclass(frozen=True)
@@ -92,6 +119,19 @@ class Deliberation:
     vote: VoteRecord | None
     part: str
     place: Place  # the row
+    ballot: Ballot = Ballot.SHOW_OF_HANDS
+    withdrawn: tuple[str, ...] = ()  # member keys who leave the room for this item
+    presiding: str | None = None  # member key, when not the president
+    act_number: str = ""
+    subject: str = ""  # Matière (ACTES)
+
+
+@dataclass(frozen=True)
+class NamedVote:
+    number: int  # the deliberation's N°
+    member: str  # member key (a substitute is named through its member)
+    vote: Vote
+    place: Place
 
 
 @dataclass(frozen=True)
@@ -154,6 +194,8 @@ class Meeting:
     members: tuple[Member, ...]
     deliberations: tuple[Deliberation, ...]
     other_items: tuple[OtherItem, ...]
+    second_convocation: bool = False
+    votes: tuple[NamedVote, ...] = ()
     tariffs: tuple[Tariff, ...] = ()
     contributions: tuple[Contribution, ...] = ()
     has_tariff_sheet: bool = False  # the annex is written when the meeting has a Tarifs sheet

@@ -3,6 +3,7 @@ bad data: a meeting with any error yields ``None`` and its full report."""
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import re
 from dataclasses import dataclass, replace
@@ -11,16 +12,19 @@ from typing import Any
 
 from . import values
 from .model import (
+    Ballot,
     Block,
     Contribution,
     Counts,
     Deliberation,
     Meeting,
     Member,
+    NamedVote,
     OtherItem,
     QuorumBase,
     Status,
     Tariff,
+    Vote,
     VoteRecord,
 )
 from .problems import Place, Report
@@ -52,9 +56,9 @@ COLUMNS: dict[str, dict[str, Column]] = {
         "nom": _col("Nom", required=True),
         "statut": _col("Statut", required=True),
         "pouvoir": _col("Pouvoir à", "Pouvoir donné à", "Mandataire"),
-        "supplee": _col("Suppléé par", "Suppléant", supported=False),
-        "arrivee": _col("Arrivée", supported=False),
-        "depart": _col("Départ", supported=False),
+        "supplee": _col("Suppléé par", "Suppléant"),
+        "arrivee": _col("Arrivée"),
+        "depart": _col("Départ"),
     },
     "deliberations": {
         "numero": _col("N°", *NUMBER_SYNONYMS, required=True),
@@ -68,10 +72,10 @@ COLUMNS: dict[str, dict[str, Column]] = {
         "abstentions": _col("Abstentions", "Abstention"),
         "nppv": _col("NPPV"),
         "scrutin": _col("Scrutin"),
-        "se_retirent": _col("Se retirent", supported=False),
-        "presidence": _col("Présidence", supported=False),
+        "se_retirent": _col("Se retirent"),
+        "presidence": _col("Présidence"),
         "partie": _col("Partie"),
-        "numero_acte": _col("Numéro d'acte", supported=False),
+        "numero_acte": _col("Numéro d'acte"),
         "matiere": _col("Matière"),
     },
     "autres_points": {
@@ -79,6 +83,11 @@ COLUMNS: dict[str, dict[str, Column]] = {
         "titre": _col("Titre"),
         "texte": _col("Texte"),
         "tarifs": _col("Tarifs"),
+    },
+    "votes": {
+        "numero": _col("N°", *NUMBER_SYNONYMS, required=True),
+        "membre": _col("Membre", required=True),
+        "vote": _col("Vote", "Votes", required=True),
     },
     "tarifs": {
         "budget": _col("Budget"),
@@ -126,10 +135,10 @@ FIELDS: dict[str, Field] = {
         Field("Quorum"),
         Field("Seuil du quorum"),
         Field("Titre"),
-        Field("Deuxième convocation", supported=False),
+        Field("Deuxième convocation"),
         Field("Pouvoirs par membre"),
-        Field("Numérotation", supported=False),
-        Field("Premier numéro", supported=False),
+        Field("Numérotation"),
+        Field("Premier numéro"),
         Field("SIRET"),
     )
 }
@@ -146,7 +155,26 @@ STATUSES = {
     "absente": Status.ABSENT,
     "absent e": Status.ABSENT,
 }
-SUBSTITUTED = {"supplee", "suppleee", "supplee e"}
+STATUSES.update(dict.fromkeys(("supplee", "suppleee", "supplee e"), Status.SUBSTITUTED))
+STATUS_WORDS = "« présent », « excusé », « absent » ou « suppléé »"
+VOTES = {
+    "pour": Vote.POUR,
+    "contre": Vote.CONTRE,
+    "abstention": Vote.ABSTENTION,
+    "abstentions": Vote.ABSTENTION,
+    "nppv": Vote.NPPV,
+    "ne prend pas part au vote": Vote.NPPV,
+}
+BALLOTS = {
+    "main levee": Ballot.SHOW_OF_HANDS,
+    "a main levee": Ballot.SHOW_OF_HANDS,
+    "public": Ballot.PUBLIC,
+    "scrutin public": Ballot.PUBLIC,
+    "appel nominal": Ballot.PUBLIC,
+    "secret": Ballot.SECRET,
+    "scrutin secret": Ballot.SECRET,
+}
+YES_NO = {"oui": True, "non": False, "o": True, "n": False, "vrai": True, "faux": False}
 UNANIMITY = {"unanimite", "a l unanimite", "unanime"}
 
 
@@ -267,12 +295,16 @@ class Names:
 
     def __init__(self, members: list[Member], unreadable: set[str] | None = None):
         self.members = {m.key: m for m in members}
+        # A substitute may be named by the substitute's own name.
+        self.substitutes = {fold(m.substitute): m.key for m in members if m.substitute}
         self.unreadable = unreadable or set()  # rows of Présences already reported
 
     def resolve(self, cell: Cell, text: str, report: Report, role: str) -> str | None:
         key = fold(text)
         if key in self.members:
             return key
+        if key in self.substitutes:
+            return self.substitutes[key]
         if key in self.unreadable:
             return None
         hint = ""
@@ -294,6 +326,7 @@ class Names:
 class _RawMember:
     member: Member
     proxy_cell: Cell | None
+    moves: dict[str, Cell]  # "arrivee", "depart" → cell, checked against the agenda
 
 
 def parse_presences(
@@ -311,13 +344,30 @@ def parse_presences(
         if civ_cell:
             feminine = values.choice(civ_cell, report, CIVILITIES, "« M. » ou « Mme »")
         if status_cell:
-            folded = fold(values.text(status_cell))
-            if folded in SUBSTITUTED:
-                report.error(status_cell.place, f"le statut « suppléé » {NOT_YET}.")
-            else:
-                status = values.choice(
-                    status_cell, report, STATUSES, "« présent », « excusé » ou « absent »"
-                )
+            status = values.choice(status_cell, report, STATUSES, STATUS_WORDS)
+        substitute = row.cells.get("supplee")
+        if status is Status.SUBSTITUTED and substitute is None:
+            report.error(
+                replace(row.place, column="Suppléé par"),
+                "statut « suppléé » : indiquez dans « Suppléé par » le nom du suppléant qui siège.",
+            )
+        elif substitute is not None and status not in (None, Status.SUBSTITUTED):
+            report.error(
+                substitute.place,
+                f"un suppléant est indiqué mais le statut est « {status.value} » : "
+                "mettez le statut « suppléé » ou videz la cellule.",
+            )
+        moves = {k: row.cells[k] for k in ("arrivee", "depart") if k in row.cells}
+        arrival, departure = (
+            values.whole(moves[k], report, 1) if k in moves else None for k in ("arrivee", "depart")
+        )
+        if moves and status not in (None, Status.PRESENT):
+            first_move = next(iter(moves.values()))
+            report.error(
+                first_move.place,
+                f"une arrivée ou un départ concerne un membre présent, or le statut est "
+                f"« {status.value} ».",
+            )
         if None in (feminine, status, first_cell, last_cell):
             if first_cell and last_cell and unreadable is not None:
                 unreadable.add(fold(f"{values.text(first_cell)} {values.text(last_cell)}"))
@@ -331,8 +381,20 @@ def parse_presences(
             continue
         seen[key] = row.place
         college = values.text(row.cells["college"]) if "college" in row.cells else ""
-        member = Member(key, feminine, first, last, status, college, None, row.place)
-        raw.append(_RawMember(member, row.cells.get("pouvoir")))
+        member = Member(
+            key,
+            feminine,
+            first,
+            last,
+            status,
+            college,
+            None,
+            row.place,
+            values.text(substitute) if substitute is not None else "",
+            arrival,
+            departure,
+        )
+        raw.append(_RawMember(member, row.cells.get("pouvoir"), moves))
     return raw
 
 
@@ -417,8 +479,10 @@ def _is_file_reference(text: str) -> bool:
     return "\n" not in text and bool(re.search(r"\.(docx?|odt)$", text.strip(), re.IGNORECASE))
 
 
-def parse_deliberations(sheet: Sheet, report: Report) -> list[Deliberation]:
-    out: list[Deliberation] = []
+def parse_deliberations(sheet: Sheet, report: Report) -> list[tuple[Deliberation, Row]]:
+    """The items put to the vote, each with its row (names are resolved once
+    the members are known)."""
+    out: list[tuple[Deliberation, Row]] = []
     numbers: dict[int, Place] = {}
     for row in _table(sheet, report):
         num_cell = _required(row, "numero", "deliberations", report)
@@ -436,36 +500,78 @@ def parse_deliberations(sheet: Sheet, report: Report) -> list[Deliberation]:
                 expose.place,
                 f"un exposé tiré d’un fichier Word {NOT_YET} : collez le texte dans la cellule.",
             )
-        scrutin = row.cells.get("scrutin")
-        if scrutin is not None and fold(values.text(scrutin)) not in {"main levee", "a main levee"}:
-            if fold(values.text(scrutin)) in {
-                "public",
-                "secret",
-                "scrutin public",
-                "scrutin secret",
-            }:
-                report.error(scrutin.place, f"le scrutin « {values.text(scrutin)} » {NOT_YET}.")
-            else:
-                report.error(
-                    scrutin.place,
-                    f"valeur inconnue « {values.text(scrutin)} » : attendu « main levée », « public » ou « secret ».",
-                )
+        ballot = Ballot.SHOW_OF_HANDS
+        if "scrutin" in row.cells:
+            ballot = values.choice(
+                row.cells["scrutin"], report, BALLOTS, "« main levée », « public » ou « secret »"
+            )
         vote = _deliberation_vote(row, report)
-        if number is None or title_cell is None:
+        if number is None or title_cell is None or ballot is None:
             continue
         part = values.text(row.cells["partie"]) if "partie" in row.cells else DEFAULT_PART
-        out.append(
-            Deliberation(
-                number,
-                values.text(title_cell),
-                blocks(expose),
-                blocks(row.cells.get("debats")),
-                blocks(row.cells.get("decision")),
-                vote,
-                part,
-                row.place,
-            )
+        optional = {
+            k: values.text(row.cells[k]) for k in ("numero_acte", "matiere") if k in row.cells
+        }
+        deliberation = Deliberation(
+            number,
+            values.text(title_cell),
+            blocks(expose),
+            blocks(row.cells.get("debats")),
+            blocks(row.cells.get("decision")),
+            vote,
+            part,
+            row.place,
+            ballot=ballot,
+            act_number=optional.get("numero_acte", ""),
+            subject=optional.get("matiere", ""),
         )
+        out.append((deliberation, row))
+    return out
+
+
+def _resolve_item_names(
+    deliberation: Deliberation, row: Row, names: Names, report: Report
+) -> Deliberation:
+    """Se retirent (several names, ``;``-separated) and Présidence."""
+    withdrawn = []
+    if cell := row.cells.get("se_retirent"):
+        for name in values.text(cell).split(";"):
+            if name.strip() and (key := names.resolve(cell, name.strip(), report, "membre")):
+                withdrawn.append(key)
+    presiding = None
+    if cell := row.cells.get("presidence"):
+        presiding = names.resolve(cell, values.text(cell), report, "président(e) de séance")
+    return replace(deliberation, withdrawn=tuple(withdrawn), presiding=presiding)
+
+
+def parse_votes(sheet: Sheet, names: Names, numbers: set[int], report: Report) -> list[NamedVote]:
+    """Named votes: a deliberation's N°, a member (or substitute), a vote."""
+    out = []
+    for row in _table(sheet, report):
+        num_cell, member_cell, vote_cell = (
+            _required(row, k, "votes", report) for k in ("numero", "membre", "vote")
+        )
+        number = values.whole(num_cell, report, 1) if num_cell else None
+        if number is not None and number not in numbers:
+            report.error(
+                num_cell.place,
+                f"aucune délibération n° {number} dans la feuille « Délibérations ».",
+            )
+            number = None
+        member = (
+            names.resolve(member_cell, values.text(member_cell), report, "membre")
+            if member_cell
+            else None
+        )
+        vote = (
+            values.choice(
+                vote_cell, report, VOTES, "« pour », « contre », « abstention » ou « nppv »"
+            )
+            if vote_cell
+            else None
+        )
+        if None not in (number, member, vote):
+            out.append(NamedVote(number, member, vote, row.place))
     return out
 
 
@@ -662,15 +768,12 @@ def parse_meeting(source: MeetingSource, report: Report) -> Meeting | None:
                     f"feuille obligatoire « {SHEET_TITLES[key]} » introuvable dans les classeurs "
                     f"de la réunion ({names}).",
                 )
-    for key in ("votes",):
-        if key in sheets and len(sheets[key].rows) > 1:
-            report.error(sheets[key].place, f"la feuille « {SHEET_TITLES[key]} » {NOT_YET_F}.")
     fields = _seance_fields(sheets["seance"], report) if "seance" in sheets else {}
     unreadable: set[str] = set()
     raw_members = (
         parse_presences(sheets["presences"], report, unreadable) if "presences" in sheets else []
     )
-    deliberations = (
+    parsed_items = (
         parse_deliberations(sheets["deliberations"], report) if "deliberations" in sheets else []
     )
     others = parse_other_items(sheets["autres_points"], report) if "autres_points" in sheets else []
@@ -697,6 +800,7 @@ def parse_meeting(source: MeetingSource, report: Report) -> Meeting | None:
 
     names = Names([r.member for r in raw_members], unreadable)
     members = []
+    numbers = {d.number for d, _ in parsed_items}
     for r in raw_members:
         holder = None
         if r.proxy_cell is not None:
@@ -704,6 +808,9 @@ def parse_meeting(source: MeetingSource, report: Report) -> Meeting | None:
                 r.proxy_cell, values.text(r.proxy_cell), report, "titulaire du pouvoir"
             )
         members.append(_with_proxy(r.member, holder))
+        _check_moves(r, numbers, [d.number for d, _ in parsed_items], report)
+    deliberations = [_resolve_item_names(d, row, names, report) for d, row in parsed_items]
+    votes = parse_votes(sheets["votes"], names, numbers, report) if "votes" in sheets else []
 
     def get(name: str, reader, *args):
         return _cell_value(fields, name, reader, report, *args)
@@ -722,6 +829,11 @@ def parse_meeting(source: MeetingSource, report: Report) -> Meeting | None:
     base = get("Quorum", values.choice, QUORUM_BASES, "« présents » ou « présents ou représentés »")
     threshold = _threshold(fields.get(fold("Seuil du quorum")), report)
     per_member = get("Pouvoirs par membre", values.whole, 1)
+    second = get("Deuxième convocation", values.choice, YES_NO, "« oui » ou « non »")
+    first_number = get("Premier numéro", values.whole, 1)
+    pattern_cell = fields.get(fold("Numérotation"))
+    if date is not None:
+        deliberations = _act_numbers(deliberations, pattern_cell, first_number or 1, date, report)
     siret = text_field("SIRET").replace(" ", "")
     if siret and not re.fullmatch(r"\d{14}", siret):
         report.error(
@@ -795,10 +907,29 @@ def parse_meeting(source: MeetingSource, report: Report) -> Meeting | None:
         members=tuple(members),
         deliberations=tuple(deliberations),
         other_items=tuple(others),
+        second_convocation=bool(second),
+        votes=tuple(votes),
         tariffs=tuple(tariffs or ()),
         contributions=tuple(contributions),
         has_tariff_sheet=tariffs is not None,
     )
+
+
+def _check_moves(raw: _RawMember, numbers: set[int], order: list[int], report: Report) -> None:
+    """Arrivée and Départ name existing items, arrival not after departure."""
+    m = raw.member
+    for key, number in (("arrivee", m.arrival), ("depart", m.departure)):
+        if number is not None and number not in numbers:
+            report.error(
+                raw.moves[key].place,
+                f"aucune délibération n° {number} dans la feuille « Délibérations ».",
+            )
+    both = m.arrival in numbers and m.departure in numbers
+    if both and order.index(m.arrival) > order.index(m.departure):
+        report.error(
+            raw.moves["arrivee"].place,
+            f"{m.name} arrive au point {m.arrival} après être parti(e) au point {m.departure}.",
+        )
 
 
 def _with_proxy(member: Member, holder: str | None) -> Member:
@@ -818,3 +949,55 @@ def _threshold(cell: Cell | None, report: Report) -> str | int | None:
         f"valeur inconnue « {values.text(cell)} » : attendu « majorité », « tiers » ou un nombre entier.",
     )
     return None
+
+
+_ACT = re.compile(r"[A-Z0-9_]{1,15}")
+_PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+
+
+def _act_numbers(
+    deliberations: list[Deliberation],
+    pattern_cell: Cell | None,
+    first: int,
+    date: dt.date,
+    report: Report,
+) -> list[Deliberation]:
+    """Each deliberation's act number: typed in « Numéro d'acte », or made
+    from « Numérotation » ({AAAA} {MM} {JJ} {NNN}) and « Premier numéro »;
+    unique, at most 15 characters of A-Z, 0-9 and _ (ACTES)."""
+    pattern = values.text(pattern_cell) if pattern_cell is not None else ""
+    for name in _PLACEHOLDER.findall(pattern):
+        if name not in {"AAAA", "MM", "JJ"} and not re.fullmatch(r"N+", name):
+            report.error(
+                pattern_cell.place,
+                f"repère inconnu « {{{name}}} » : utilisez {{AAAA}}, {{MM}}, {{JJ}} et {{NNN}}.",
+            )
+            pattern = ""
+    out = []
+    seen: dict[str, Place] = {}
+    for index, d in enumerate(deliberations):
+        number = d.act_number
+        column = "Numéro d'acte"
+        if not number and pattern:
+            column = "N°"
+            number = _PLACEHOLDER.sub(
+                lambda m, seq=first + index: {
+                    "AAAA": f"{date.year:04d}",
+                    "MM": f"{date.month:02d}",
+                    "JJ": f"{date.day:02d}",
+                }.get(m[1], str(seq).zfill(len(m[1]))),
+                pattern,
+            )
+        if number:
+            where = replace(d.place, column=column)
+            if not _ACT.fullmatch(number):
+                report.error(
+                    where,
+                    f"numéro d’acte « {number} » refusé : au plus 15 caractères parmi A à Z "
+                    "(majuscules sans accent), 0 à 9 et _ (règle ACTES).",
+                )
+            elif number in seen:
+                report.error(where, f"numéro d’acte « {number} » déjà donné ({seen[number]}).")
+            seen[number] = d.place
+        out.append(replace(d, act_number=number))
+    return out

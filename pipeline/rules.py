@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from enum import Enum
+from typing import NamedTuple
 
 from .model import Counts, Member, Proxy, QuorumBase, Status
 
@@ -26,10 +27,13 @@ def quorum_required(in_office: int, threshold: str | int) -> int:
     return int(threshold)
 
 
+OPENING = -1  # the position of the opening roll call, before the first item
+
+
 @dataclass(frozen=True)
 class Attendance:
     in_office: int
-    present: tuple[str, ...]  # member keys, in the order of Présences
+    present: tuple[str, ...]  # member keys taking part (substitutes count), Présences order
     proxies: tuple[Proxy, ...]  # the proxies that count
 
     @property
@@ -42,54 +46,116 @@ class Attendance:
         return len(self.present) + self.represented
 
 
-def attendance(members: tuple[Member, ...]) -> Attendance:
-    """Who is in the room and which proxies count: a proxy counts while its
-    giver is not present and its holder is. (The checks that make a proxy
-    valid are :func:`proxy_faults`; an invalid proxy never counts.)"""
-    present = tuple(m.key for m in members if m.status is Status.PRESENT)
-    present_set = set(present)
+def in_room(member: Member, position: int, positions: dict[int, int]) -> bool:
+    """Whether ``member`` sits at ``position`` (OPENING or an item's index in
+    the agenda): present or substituted, from ``Arrivée`` to ``Départ``."""
+    if member.status not in (Status.PRESENT, Status.SUBSTITUTED):
+        return False
+    start = positions[member.arrival] if member.arrival is not None else OPENING
+    end = positions[member.departure] if member.departure is not None else len(positions)
+    return start <= position <= end
+
+
+def attendance(
+    members: tuple[Member, ...],
+    position: int = OPENING,
+    order: tuple[int, ...] = (),
+    withdrawn: frozenset[str] | set[str] = frozenset(),
+) -> Attendance:
+    """Who takes part at ``position`` and which proxies count there.
+
+    A member takes part while in the room and not withdrawn (Se retirent);
+    a proxy counts while its giver does not take part (and has not withdrawn:
+    one who withdraws for an interest does not vote by proxy either) and its
+    holder does. ``order`` is the agenda: the N° of each item, in order.
+    (:func:`proxy_faults` reports invalid proxies; one never counts.)"""
+    positions = {n: i for i, n in enumerate(order)}
+    present = tuple(
+        m.key for m in members if in_room(m, position, positions) and m.key not in withdrawn
+    )
+    taking = set(present)
     proxies = tuple(
         Proxy(m.key, m.proxy_to)
         for m in members
         if m.proxy_to is not None
-        and m.status is not Status.PRESENT
-        and m.proxy_to in present_set
         and m.proxy_to != m.key
+        and m.status is not Status.SUBSTITUTED
+        and m.key not in taking
+        and m.key not in withdrawn
+        and m.proxy_to in taking
     )
     return Attendance(len(members), present, proxies)
 
 
 class ProxyFault(Enum):
     GIVER_PRESENT = "giver present"
+    SUBSTITUTED_GIVER = "substituted giver"
     TO_SELF = "to self"
     UNKNOWN_HOLDER = "unknown holder"
-    HOLDER_NOT_PRESENT = "holder not present"
+    HOLDER_NOT_PRESENT = "holder away wherever the proxy would count"
+    CHAIN = "holder gives a proxy too and is away wherever this one would count"
     TOO_MANY = "too many"
 
 
-def proxy_faults(members: tuple[Member, ...], per_member: int) -> list[tuple[Member, ProxyFault]]:
-    """Every proxy that breaks L2121-20: given by a member who is present,
-    to oneself, to a non-member, to a member who is not present (who would
-    then also be giving one, or be away), or past the holder's limit."""
+class ProxyProblem(NamedTuple):
+    member: Member
+    fault: ProxyFault
+    item: int | None  # N° of the item where it happens, None for the opening or all
+
+
+def proxy_faults(
+    members: tuple[Member, ...],
+    per_member: int,
+    order: tuple[int, ...] = (),
+    withdrawn: dict[int, frozenset[str]] | None = None,
+) -> list[ProxyProblem]:
+    """Every proxy that breaks L2121-20: from a member who takes part in the
+    whole meeting, from a substituted member, to oneself, to a non-member,
+    to a holder away wherever it would count (a chain, when that holder
+    gives a proxy too), or past ``per_member`` proxies counting for one
+    holder at one item."""
+    withdrawn = withdrawn or {}
     by_key = {m.key: m for m in members}
-    faults: list[tuple[Member, ProxyFault]] = []
-    held: dict[str, int] = {}
+    positions = {n: i for i, n in enumerate(order)}
+    all_positions = [OPENING, *range(len(order))]
+    found: list[ProxyProblem] = []
     for m in members:
         if m.proxy_to is None:
             continue
-        if m.status is Status.PRESENT:
-            faults.append((m, ProxyFault.GIVER_PRESENT))
+        away = [p for p in all_positions if not in_room(m, p, positions)]
+        fault = None
+        if m.status is Status.SUBSTITUTED:
+            fault = ProxyFault.SUBSTITUTED_GIVER
         elif m.proxy_to == m.key:
-            faults.append((m, ProxyFault.TO_SELF))
+            fault = ProxyFault.TO_SELF
         elif m.proxy_to not in by_key:
-            faults.append((m, ProxyFault.UNKNOWN_HOLDER))
-        elif by_key[m.proxy_to].status is not Status.PRESENT:
-            faults.append((m, ProxyFault.HOLDER_NOT_PRESENT))
+            fault = ProxyFault.UNKNOWN_HOLDER
+        elif not away:
+            fault = ProxyFault.GIVER_PRESENT
         else:
-            held[m.proxy_to] = held.get(m.proxy_to, 0) + 1
-            if held[m.proxy_to] > per_member:
-                faults.append((m, ProxyFault.TOO_MANY))
-    return faults
+            holder = by_key[m.proxy_to]
+
+            def holder_in(p: int, holder: Member = holder) -> bool:
+                item = order[p] if p >= 0 else None
+                return in_room(holder, p, positions) and holder.key not in withdrawn.get(item, ())
+
+            if not any(holder_in(p) for p in away):
+                chain = holder.proxy_to is not None
+                fault = ProxyFault.CHAIN if chain else ProxyFault.HOLDER_NOT_PRESENT
+        if fault is not None:
+            found.append(ProxyProblem(m, fault, None))
+    faulty = {problem.member.key for problem in found}
+    valid = tuple(m for m in members if m.key not in faulty)
+    reported: set[str] = set()
+    for p in all_positions:
+        item = order[p] if p >= 0 else None
+        counted: dict[str, int] = {}
+        for proxy in attendance(valid, p, order, withdrawn.get(item, frozenset())).proxies:
+            counted[proxy.holder] = counted.get(proxy.holder, 0) + 1
+            if counted[proxy.holder] > per_member and proxy.giver not in reported:
+                reported.add(proxy.giver)
+                found.append(ProxyProblem(by_key[proxy.giver], ProxyFault.TOO_MANY, item))
+    return found
 
 
 @dataclass(frozen=True)

@@ -101,7 +101,7 @@ CASES = [
     pytest.param(
         meeting(presences=presences((1, "Statut", "presnt"))),
         f"{PRES}, cellule E2 (colonne « Statut »)",
-        "valeur inconnue « presnt » : attendu « présent », « excusé » ou « absent ».",
+        "valeur inconnue « presnt » : attendu « présent », « excusé », « absent » ou « suppléé ».",
         id="statut-mal-orthographie",
     ),
     pytest.param(
@@ -246,7 +246,7 @@ CASES = [
     pytest.param(
         meeting(presences=presences((1, "Pouvoir à", "Philippe VARLET"))),
         f"{PRES}, ligne 2, colonne « Pouvoir à »",
-        "un membre présent ne donne pas de pouvoir : videz « Pouvoir à »",
+        "ce membre siège pendant toute la séance : il ne donne pas de pouvoir. Videz « Pouvoir à »",
         id="pouvoir-donne-par-un-present",
     ),
     pytest.param(
@@ -259,14 +259,15 @@ CASES = [
     pytest.param(
         meeting(presences=presences((4, "Pouvoir à", "Ernest CANDELA"))),
         f"{PRES}, ligne 5, colonne « Pouvoir à »",
-        "le titulaire du pouvoir (Ernest CANDELA) n’est pas présent : un pouvoir ne peut être "
-        "donné qu’à un membre présent (CGCT L2121-20).",
+        "le titulaire du pouvoir (Ernest CANDELA) ne siège à aucun moment où ce pouvoir "
+        "compterait : un pouvoir ne peut être donné qu’à un membre présent (CGCT L2121-20).",
         id="pouvoir-a-un-excuse",
     ),
     pytest.param(
         meeting(presences=presences((2, "Pouvoir à", "Philippe VARLET"))),
         f"{PRES}, ligne 5, colonne « Pouvoir à »",
-        "Philippe VARLET détient déjà 1 pouvoir(s) : un membre ne peut en détenir plus de 1",
+        "Philippe VARLET détiendrait plus de 1 pouvoir(s) à l’ouverture de la séance : un membre "
+        "ne peut en détenir plus de 1",
         id="deux-pouvoirs-au-meme-membre",
     ),
     pytest.param(
@@ -298,15 +299,15 @@ CASES = [
     pytest.param(
         meeting(deliberations=counts(pour=2, contre=2)),
         f"{DELIB}, ligne 2",
-        "partage égal des voix au point 1 (2 pour, 2 contre) : la voix du président est "
-        "prépondérante, mais son vote ne peut être indiqué que dans la feuille « Votes »",
+        "partage égal des voix au point 1 (2 pour, 2 contre) : la voix de la personne qui préside "
+        "est prépondérante ; indiquez les votes nominatifs de ce point dans la feuille « Votes »",
         id="egalite-des-voix",
     ),
     pytest.param(
         meeting(presences=add_column(PRESENCES, "Arrivée", 2)),
         f"{PRES}, cellule G2 (colonne « Arrivée »)",
-        "la colonne « Arrivée » n’est pas encore prise en charge par cette version.",
-        id="colonne-arrivee",
+        "aucune délibération n° 2 dans la feuille « Délibérations ».",
+        id="arrivee-a-un-point-inexistant",
     ),
     pytest.param(
         then(
@@ -314,30 +315,32 @@ CASES = [
             lambda f: write_sheet(
                 f / "votes.xlsx",
                 "Votes",
-                [["N°", "Membre", "Vote"], [1, "Florence RODINGER", "contre"]],
+                [["N°", "Membre", "Vote"], [1, "Ernest CANDELA", "contre"]],
             ),
         ),
-        "votes.xlsx, feuille « Votes »",
-        "la feuille « Votes » n’est pas encore prise en charge par cette version.",
-        id="feuille-votes",
+        "votes.xlsx, feuille « Votes », ligne 2",
+        "Ernest CANDELA ne prend pas part au point 1 (absent, parti, retiré, ou sans pouvoir "
+        "qui compte) : son vote ne peut pas être indiqué.",
+        id="vote-nominatif-d-un-absent",
     ),
     pytest.param(
-        meeting(deliberations=add_column(DELIBERATIONS, "Scrutin", "secret")),
+        meeting(deliberations=add_column(DELIBERATIONS, "Scrutin", "à bulletins")),
         f"{DELIB}, cellule J2 (colonne « Scrutin »)",
-        "le scrutin « secret » n’est pas encore pris en charge par cette version.",
-        id="scrutin-secret",
+        "valeur inconnue « à bulletins » : attendu « main levée », « public » ou « secret ».",
+        id="scrutin-inconnu",
     ),
     pytest.param(
-        meeting(seance={"Numérotation": "B{AAAA}_{NNN}"}),
-        f"{SEANCE}, cellule B12 (colonne « Numérotation »)",
-        "le champ « Numérotation » n’est pas encore pris en charge par cette version.",
-        id="champ-numerotation",
+        meeting(seance={"Numérotation": "B{AAAA}-{NNN}"}),
+        f"{DELIB}, ligne 2, colonne « N° »",
+        "numéro d’acte « B2016-001 » refusé : au plus 15 caractères parmi A à Z (majuscules "
+        "sans accent), 0 à 9 et _ (règle ACTES).",
+        id="numero-d-acte-hors-actes",
     ),
     pytest.param(
         meeting(presences=presences((2, "Statut", "suppléé"))),
-        f"{PRES}, cellule E3 (colonne « Statut »)",
-        "le statut « suppléé » n’est pas encore pris en charge par cette version.",
-        id="statut-supplee",
+        f"{PRES}, ligne 3, colonne « Suppléé par »",
+        "statut « suppléé » : indiquez dans « Suppléé par » le nom du suppléant qui siège.",
+        id="supplee-sans-suppleant",
     ),
     pytest.param(
         # The president's own row is wrong: one problem, not also "président introuvable".

@@ -187,7 +187,7 @@ def test_no_member():
 
 
 def faults(ms: tuple[Member, ...], per_member: int = 1) -> list[tuple[str, ProxyFault]]:
-    return [(m.key, f) for m, f in proxy_faults(ms, per_member)]
+    return [(m.key, f) for m, f, _ in proxy_faults(ms, per_member)]
 
 
 def test_valid_proxies_have_no_fault():
@@ -310,14 +310,15 @@ def member_lists(draw) -> tuple[Member, ...]:
 def test_property_attendance(ms):
     att = attendance(ms)
     by_key = {m.key: m for m in ms}
-    present = {m.key for m in ms if m.status is Status.PRESENT}
+    seated = (Status.PRESENT, Status.SUBSTITUTED)  # a substitute sits for the member
+    present = {m.key for m in ms if m.status in seated}
     assert set(att.present) == present
     for proxy in att.proxies:
-        assert by_key[proxy.giver].status is not Status.PRESENT
+        assert by_key[proxy.giver].status not in seated
         assert by_key[proxy.giver].proxy_to == proxy.holder
         assert proxy.holder in present
-    # every proxy from a non-present giver to a present holder counts
-    expected = {m.key for m in ms if m.status is not Status.PRESENT and m.proxy_to in present}
+    # every proxy from an excused or absent giver to a seated holder counts
+    expected = {m.key for m in ms if m.status not in seated and m.proxy_to in present}
     assert {p.giver for p in att.proxies} == expected
     assert att.taking_part == len(att.present) + att.represented
     assert att.taking_part <= att.in_office == len(ms)
@@ -327,11 +328,11 @@ def test_property_attendance(ms):
 def test_property_valid_proxies_are_the_counted_ones(ms, per_member):
     """With no limit fault, the proxies with no fault are exactly those that count."""
     found = proxy_faults(ms, per_member)
-    faulty = {m.key for m, _ in found}
+    faulty = {m.key for m, _, _ in found}
     valid = {m.key for m in ms if m.proxy_to is not None} - faulty
     counted = {p.giver for p in attendance(ms).proxies}
     assert valid <= counted
-    assert counted - valid == {m.key for m, f in found if f is ProxyFault.TOO_MANY}
+    assert counted - valid == {m.key for m, f, _ in found if f is ProxyFault.TOO_MANY}
 
 
 counts_strategy = st.builds(

@@ -24,6 +24,15 @@ Styles of the minutes only:
 
 - Décision: decision paragraphs (Normal, kept with the result that follows);
 - Résultat: the result of a vote (bold);
+- Votes nominatifs: who voted against, abstained… (small, one tight block
+  right under the result);
+- Effectifs: the counts of members, one short line each, in one tight block
+  (after the preamble; under an item's heading);
+- Événement: arrivals, departures, withdrawals (before an item's heading) and
+  who presides an item (after it), in italics, kept with what follows;
+- Intitulé: a line that introduces a list ("Ordre du jour :"); Membres
+  intitulé is based on it;
+- Ordre du jour: the items of the agenda, indented, in one tight block;
 - Pouvoir / Quorum: the proxies and the quorum, spaced from the members table;
 - Membres intitulé / Membres collège / Membres nom and the table style
   "Tableau membres": the table of members.
@@ -37,15 +46,19 @@ Styles of the tariff annex only:
 - the table style "Tableau tarifs": the tables of rates and of contributions.
   Every row is kept on one page and the header row repeats on each page.
 
-Context used by the minutes (see pipeline/documents.py):
-titre, sous_titre, preambule, membres_intitule,
+Context used by the minutes (see pipeline/documents.py), in document order:
+titre, sous_titre, preambule, effectifs[], membres_intitule,
 membres.en_colonnes, membres.colleges, membres.lignes,
 membres.par_college[].college, membres.par_college[].noms,
-pouvoirs, quorum, secretaire, proces_verbal_precedent,
+pouvoirs[], quorum, deuxieme_convocation, secretaire, proces_verbal_precedent,
+ordre_du_jour[],
 parties[].intitule,
-parties[].deliberations[].intitule / .expose / .debats / .decision / .resultat,
+parties[].deliberations[].evenements[] / .intitule / .presidence / .effectifs /
+.expose / .debats / .decision / .resultat / .votes_nominatifs[],
 parties[].points[].titre / .texte,
-cloture; a list of blocs is a list of {"texte": str, "niveau": 0..3}.
+cloture. A string "" and an empty list [] print nothing (not even an empty
+paragraph); the lists marked [] are lists of strings, one paragraph each; a
+list of blocs is a list of {"texte": str, "niveau": 0..3}.
 
 Context used by the tariff annex (all strings, already formatted):
 titre, sous_titre, organisme,
@@ -173,6 +186,8 @@ def _paragraph_style(
     after: float | None = None,
     keep_with_next: bool | None = None,
     keep_together: bool | None = None,
+    contextual: bool | None = None,
+    indent: Length | None = None,
     next_style: str | None = None,
 ) -> BaseStyle:
     """Get (or create) a paragraph style and set it from scratch."""
@@ -213,8 +228,33 @@ def _paragraph_style(
         pf.keep_with_next = keep_with_next
     if keep_together is not None:
         pf.keep_together = keep_together
+    if indent is not None:
+        pf.left_indent = indent
+    if contextual:
+        _set_contextual_spacing(style)
     _set_style_lang(style)
     return style
+
+
+def _set_contextual_spacing(style: BaseStyle) -> None:
+    """No space between two paragraphs of this style (Word's "Don't add space
+    between paragraphs of the same style"): a run of them reads as one block,
+    spaced from its neighbours by the style's own space before and after."""
+    style.element.get_or_add_pPr().insert_element_before(
+        OxmlElement("w:contextualSpacing"),
+        "w:mirrorIndents",
+        "w:suppressOverlap",
+        "w:jc",
+        "w:textDirection",
+        "w:textAlignment",
+        "w:textboxTightWrap",
+        "w:outlineLvl",
+        "w:divId",
+        "w:cnfStyle",
+        "w:rPr",
+        "w:sectPr",
+        "w:pPrChange",
+    )
 
 
 def _setup_bullets(doc: DocumentObject) -> None:
@@ -409,6 +449,8 @@ def setup_minutes_styles(doc: DocumentObject) -> None:
         style_id="Decision",
         keep_with_next=True,
     )
+    # The result is spaced from what follows; its named votes, if any, sit
+    # right under it, in one tight block, then the same space.
     _paragraph_style(
         doc,
         "Résultat",
@@ -416,36 +458,68 @@ def setup_minutes_styles(doc: DocumentObject) -> None:
         bold=True,
         align=WD_ALIGN_PARAGRAPH.LEFT,
         before=6,
-        after=12,
+        after=6,
         keep_together=True,
     )
     _paragraph_style(
         doc,
-        "Membres intitulé",
-        style_id="MembresIntitule",
+        "Votes nominatifs",
+        style_id="VotesNominatifs",
+        size=9.5,
+        align=WD_ALIGN_PARAGRAPH.LEFT,
+        before=0,
+        after=6,
+        keep_together=True,
+        contextual=True,
+    )
+    _paragraph_style(
+        doc,
+        "Intitulé",
+        style_id="Intitule",
         underline=True,
         before=6,
         after=6,
         keep_with_next=True,
     )
+    # Same look as "Intitulé" (and follows it when it is edited).
+    _paragraph_style(doc, "Membres intitulé", style_id="MembresIntitule", base="Intitulé")
+    # Counts of members: one line each, one tight block.
+    _paragraph_style(
+        doc,
+        "Effectifs",
+        align=WD_ALIGN_PARAGRAPH.LEFT,
+        before=0,
+        after=6,
+        keep_together=True,
+        contextual=True,
+    )
+    # Arrivals, departures, withdrawals, who presides: before or after the
+    # heading of the item they concern, kept with it.
+    _paragraph_style(
+        doc,
+        "Événement",
+        style_id="Evenement",
+        italic=True,
+        before=6,
+        after=6,
+        keep_with_next=True,
+        keep_together=True,
+        contextual=True,
+    )
+    _paragraph_style(
+        doc,
+        "Ordre du jour",
+        style_id="OrdreDuJour",
+        align=WD_ALIGN_PARAGRAPH.LEFT,
+        before=0,
+        after=6,
+        keep_together=True,
+        contextual=True,
+        indent=Cm(0.75),
+    )
     # The paragraphs right after the members table need their own space
     # before (a table has no space after): proxies, then the quorum.
-    proxy = _paragraph_style(doc, "Pouvoir", before=6, after=0)
-    proxy.element.get_or_add_pPr().insert_element_before(
-        OxmlElement("w:contextualSpacing"),
-        "w:mirrorIndents",
-        "w:suppressOverlap",
-        "w:jc",
-        "w:textDirection",
-        "w:textAlignment",
-        "w:textboxTightWrap",
-        "w:outlineLvl",
-        "w:divId",
-        "w:cnfStyle",
-        "w:rPr",
-        "w:sectPr",
-        "w:pPrChange",
-    )
+    _paragraph_style(doc, "Pouvoir", before=6, after=0, contextual=True)
     _paragraph_style(doc, "Quorum", before=6, after=6)
     _cell_style(doc, "Membres collège", "MembresCollege", bold=True)
     _cell_style(doc, "Membres nom", "MembresNom")
@@ -506,6 +580,15 @@ def add_optional(container: Container, variable: str, style: str = "Normal") -> 
     tag(container, f"if {variable}")
     text(container, "{{ " + variable + " }}", style)
     tag(container, "endif")
+
+
+def add_each(
+    container: Container, expression: str, style: str = "Normal", item: str = "ligne"
+) -> None:
+    """One paragraph per string of the list `expression`; nothing when it is empty."""
+    tag(container, f"for {item} in {expression}")
+    text(container, "{{ " + item + " }}", style)
+    tag(container, "endfor")
 
 
 def add_blocs(container: Container, expression: str, style: str = "Normal") -> None:
@@ -718,10 +801,19 @@ def setup_page(doc: DocumentObject) -> None:
 # --------------------------------------------------------------------------
 
 
+def add_agenda(doc: DocumentObject) -> None:
+    """ "Ordre du jour :" then one indented line per item; omitted when empty."""
+    tag(doc, "if ordre_du_jour")
+    text(doc, "Ordre du jour\u00a0:", "Intitulé")
+    add_each(doc, "ordre_du_jour", "Ordre du jour", item="point")
+    tag(doc, "endif")
+
+
 def build_minutes_body(doc: DocumentObject) -> None:
     text(doc, "{{ titre }}", "Title")
     add_optional(doc, "sous_titre", "Subtitle")
     text(doc, "{{ preambule }}")
+    add_each(doc, "effectifs", "Effectifs", item="e")
 
     text(doc, "{{ membres_intitule }}", "Membres intitulé")
     tag(doc, "if membres.en_colonnes")
@@ -730,21 +822,25 @@ def build_minutes_body(doc: DocumentObject) -> None:
     add_members_by_college(doc)
     tag(doc, "endif")
 
-    tag(doc, "for pouvoir in pouvoirs")
-    text(doc, "{{ pouvoir }}", "Pouvoir")
-    tag(doc, "endfor")
+    add_each(doc, "pouvoirs", "Pouvoir", item="pouvoir")
     text(doc, "{{ quorum }}", "Quorum")
+    add_optional(doc, "deuxieme_convocation")
     text(doc, "{{ secretaire }}")
     add_optional(doc, "proces_verbal_precedent")
+    add_agenda(doc)
 
     tag(doc, "for partie in parties")
     text(doc, "{{ partie.intitule }}", "Heading 1")
     tag(doc, "for d in partie.deliberations")
+    add_each(doc, "d.evenements", "Événement", item="ev")
     text(doc, "{{ d.intitule }}", "Heading 2")
+    add_optional(doc, "d.presidence", "Événement")
+    add_optional(doc, "d.effectifs", "Effectifs")
     add_blocs(doc, "d.expose")
     add_blocs(doc, "d.debats")
     add_blocs(doc, "d.decision", "Décision")
     add_optional(doc, "d.resultat", "Résultat")
+    add_each(doc, "d.votes_nominatifs", "Votes nominatifs", item="v")
     tag(doc, "endfor")
     tag(doc, "for pt in partie.points")
     add_optional(doc, "pt.titre", "Heading 2")
