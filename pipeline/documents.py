@@ -163,7 +163,7 @@ def _headcount(meeting: Meeting, att: Attendance) -> list[str]:
 
 def _events(meeting: Meeting, index: int) -> list[str]:
     """What happens in the room just before the item at ``index``: arrivals,
-    departures (with the proxy handed on), withdrawals."""
+    departures (with the proxy handed on), withdrawals and returns."""
     order, withdrawn = agenda(meeting)
     number = order[index]
     previous = order[index - 1] if index > 0 else None
@@ -179,6 +179,8 @@ def _events(meeting: Meeting, index: int) -> list[str]:
             out.append(f"{who} quitte la séance{hands_on}.")
         if m.key in withdrawn[number]:
             out.append(f"{who} se retire et ne prend part ni au débat ni au vote.")
+        elif previous is not None and m.key in withdrawn[previous] and m.departure != previous:
+            out.append(f"{who} revient en séance.")
     return out
 
 
