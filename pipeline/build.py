@@ -6,6 +6,7 @@ problem of the meeting is gathered before anything is written.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -35,6 +36,7 @@ def find_template(name: str, folders: list[Path]) -> Path:
 class Outcome:
     meeting: str
     written: list[Path] = field(default_factory=list)
+    kept: list[Path] = field(default_factory=list)  # copies of edited documents (--force)
     problems: list[Problem] = field(default_factory=list)
 
     @property
@@ -42,7 +44,9 @@ class Outcome:
         return not any(p.severity.value == "erreur" for p in self.problems)
 
 
-def build_meeting(source: MeetingSource, out_dir: Path, templates: list[Path]) -> Outcome:
+def build_meeting(
+    source: MeetingSource, out_dir: Path, templates: list[Path], force: bool = False
+) -> Outcome:
     report = Report()
     meeting = parse.parse_meeting(source, report)
     analysis = checks.analyse(meeting, report) if meeting is not None else None
@@ -51,13 +55,19 @@ def build_meeting(source: MeetingSource, out_dir: Path, templates: list[Path]) -
         result.problems = report.problems
         return result
     rendered: dict[str, bytes] = {}
+    when = dt.datetime.combine(meeting.date, meeting.opening)
     for doc in documents.documents(meeting, analysis):
         template = find_template(doc.template, templates)
         try:
-            rendered[doc.filename] = documents.render(template, doc.context)
+            rendered[doc.filename] = output.reproducible(
+                documents.render(template, doc.context), when
+            )
         except documents.TemplateError as exc:
             report.error(Place(str(template)), str(exc))  # path, then name and cause
-    result.problems = report.problems
     if not report.errors:
-        result.written = output.write_all(out_dir / source.name, rendered)
+        written = output.write_all(out_dir / source.name, rendered, force)
+        for path, message in written.refused:
+            report.error(Place(str(path)), message)
+        result.written, result.kept = written.files, written.kept
+    result.problems = report.problems
     return result

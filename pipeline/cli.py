@@ -48,27 +48,52 @@ def _common(f):
 
 @click.group(invoke_without_command=True, context_settings=CONTEXT)
 @_common
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Régénère aussi les documents modifiés depuis leur génération, après en avoir gardé "
+    "une copie datée à côté.",
+)
 @click.version_option(package_name="make-minutes", message="make-minutes %(version)s")
 @click.pass_context
-def main(ctx: click.Context, data: Path | None, output: Path | None, templates: Path | None):
+def main(
+    ctx: click.Context,
+    data: Path | None,
+    output: Path | None,
+    templates: Path | None,
+    force: bool,
+):
     """Rédige les procès-verbaux des séances à partir des classeurs de data/.
 
     Sans commande, construit toutes les réunions de ./data dans ./output.
     """
-    ctx.obj = {"data": data, "output": output, "templates": templates}
+    ctx.obj = {"data": data, "output": output, "templates": templates, "force": force}
     if ctx.invoked_subcommand is None:
-        ctx.invoke(build, data=data, output=output, templates=templates)
+        ctx.invoke(build, data=data, output=output, templates=templates, force=force)
 
 
 @main.command(context_settings=CONTEXT)
 @_common
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Régénère aussi les documents modifiés depuis leur génération, après en avoir gardé "
+    "une copie datée à côté.",
+)
 @click.pass_context
-def build(ctx: click.Context, data: Path | None, output: Path | None, templates: Path | None):
+def build(
+    ctx: click.Context,
+    data: Path | None,
+    output: Path | None,
+    templates: Path | None,
+    force: bool,
+):
     """Construit les documents de chaque réunion de data/ (commande par défaut)."""
     parent = ctx.obj or {}
     data = data or parent.get("data") or Path("data")
     output = output or parent.get("output") or Path("output")
     templates = templates or parent.get("templates")
+    force = force or parent.get("force", False)
     folders = (
         [templates] if templates else ([Path("templates")] if Path("templates").is_dir() else [])
     )
@@ -87,7 +112,7 @@ def build(ctx: click.Context, data: Path | None, output: Path | None, templates:
     failed = 0
     for source in meetings:
         try:
-            outcome = build_meeting(source, output, folders)
+            outcome = build_meeting(source, output, folders, force)
         except Exception as exc:  # noqa: BLE001 - last guard: a bug must not hide the others
             outcome = Outcome(source.name)
             outcome.problems.append(
@@ -115,5 +140,7 @@ def _report(outcome: Outcome) -> None:
         where = outcome.written[0].parent if outcome.written else ""
         verb = "écrits" if len(outcome.written) > 1 else "écrit"
         click.echo(f"{outcome.meeting} : {names} {verb} dans {where}")
+        for copy in outcome.kept:
+            click.echo(f"  - votre version modifiée est gardée dans {copy.name}")
     for p in errors + warnings:
         click.echo(f"  - {p}")

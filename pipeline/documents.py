@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -486,9 +487,13 @@ def documents(meeting: Meeting, analysis: Analysis) -> list[Document]:
 
 
 def _environment():
-    from jinja2 import Environment, StrictUndefined
+    """Sandboxed (a template cannot reach Python's internals or files),
+    autoescaped, and strict: an unknown variable is an error."""
+    from jinja2 import FunctionLoader, StrictUndefined
+    from jinja2.sandbox import SandboxedEnvironment
 
-    return Environment(autoescape=True, undefined=StrictUndefined)
+    nothing = FunctionLoader(lambda name: None)  # {% include %} and the like find no file
+    return SandboxedEnvironment(autoescape=True, undefined=StrictUndefined, loader=nothing)
 
 
 def render(template: Path, context: dict[str, Any]) -> bytes:
@@ -504,6 +509,18 @@ def render(template: Path, context: dict[str, Any]) -> bytes:
         tpl.render(context, jinja_env=_environment(), autoescape=True)
         buffer = io.BytesIO()
         tpl.save(buffer)
+    except jinja2.exceptions.SecurityError as exc:
+        found = re.search(r"attribute '([^']+)'", str(exc))
+        what = f"à « {found[1]} » " if found else ""
+        raise TemplateError(
+            f"modèle {template.name} : accès interdit {what}: un modèle n’utilise que les "
+            "variables prévues (docs/templates.md)."
+        ) from None
+    except jinja2.TemplateNotFound as exc:
+        raise TemplateError(
+            f"modèle {template.name} : accès interdit : un modèle ne peut pas inclure d’autre "
+            f"fichier (« {exc.name} »)."
+        ) from None
     except jinja2.UndefinedError as exc:
         raise TemplateError(
             f"modèle {template.name} : {_undefined(exc)} ; les variables disponibles sont "
@@ -526,5 +543,7 @@ def _undefined(exc: Exception) -> str:
     message = str(exc)
     if "has no attribute" in message:
         name = message.split("has no attribute", 1)[1].strip().strip("'")
+        if name.startswith("_"):
+            return f"accès interdit à « {name} » : un modèle n’utilise que les variables prévues"
         return f"attribut inconnu « {name} »"
     return f"variable inconnue « {message.replace(' is undefined', '').strip(chr(39))} »"

@@ -1,29 +1,195 @@
-"""Writing a meeting's documents: all rendered first, then each moved into
-place atomically, so a failure never leaves a half-written file."""
+"""Writing a meeting's documents without ever losing a clerk's work.
+
+- All-or-nothing: every document is rendered first; then each is written to
+  a temporary file of the output folder, and only when all are written are
+  they moved into place with ``os.replace``. A failure or Ctrl-C before that
+  leaves the previous outputs as they were and no temporary file behind.
+- Reproducible: zip entries are stamped with the meeting's date and the
+  document properties are fixed from the meeting, so the same inputs give
+  the same bytes.
+- Edits are kept: ``.make-minutes.json`` in each output folder records the
+  hash of every file the tool wrote. A file changed since (edited in Word) is
+  not replaced unless ``force`` is given, and then a dated copy is kept first;
+  a file the tool did not write is never touched.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
+import io
+import json
 import os
+import re
+import shutil
 import tempfile
+import zipfile
+from dataclasses import dataclass, field
 from pathlib import Path
 
+MANIFEST = ".make-minutes.json"
 
-def write_all(folder: Path, files: dict[str, bytes]) -> list[Path]:
-    """Write every file of ``files`` into ``folder``: each goes to a
-    temporary file of the same folder, then ``os.replace`` puts it in place."""
+
+@dataclass
+class Written:
+    files: list[Path] = field(default_factory=list)
+    kept: list[Path] = field(default_factory=list)  # copies of edited files (--force)
+    refused: list[tuple[Path, str]] = field(default_factory=list)  # file, message
+
+
+def digest(content: bytes) -> str:
+    return hashlib.sha256(content).hexdigest()
+
+
+def read_manifest(folder: Path) -> dict[str, str]:
+    """File name → hash of what the tool last wrote there ({} if none or unreadable)."""
+    try:
+        data = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+        files = data.get("fichiers", {})
+        return {str(k): str(v) for k, v in files.items()} if isinstance(files, dict) else {}
+    except (OSError, ValueError, AttributeError):
+        return {}
+
+
+def edited_copy_name(name: str, stamp: str) -> str:
+    """ "proces-verbal.modifie-20161128-174501.docx" (``stamp`` AAAAMMJJ-HHMMSS)."""
+    stem, dot, suffix = name.rpartition(".")
+    return f"{stem}.modifie-{stamp}{dot}{suffix}"
+
+
+def check_edits(folder: Path, names: list[str], force: bool) -> list[tuple[Path, str]]:
+    """The files that must not be replaced, each with the reason, in French."""
+    manifest = read_manifest(folder)
+    refused = []
+    for name in names:
+        path = folder / name
+        if not path.exists():
+            continue
+        if name not in manifest:
+            refused.append(
+                (
+                    path,
+                    (
+                        "ce fichier existe déjà et n’a pas été produit par make-minutes : il n’est "
+                        "jamais remplacé. Déplacez-le ou renommez-le, puis relancez."
+                    ),
+                )
+            )
+        elif not force and digest(path.read_bytes()) != manifest[name]:
+            copy = edited_copy_name(name, "AAAAMMJJ-HHMMSS")
+            refused.append(
+                (
+                    path,
+                    (
+                        "ce document a été modifié depuis sa génération (dans Word ou LibreOffice) : "
+                        "il n’est pas remplacé, et rien n’est écrit pour cette réunion. Pour garder "
+                        "vos modifications, renommez-le ; pour le régénérer, relancez avec --force "
+                        f"(une copie {copy} de votre version sera gardée à côté)."
+                    ),
+                )
+            )
+    return refused
+
+
+def write_all(
+    folder: Path, files: dict[str, bytes], force: bool = False, now: dt.datetime | None = None
+) -> Written:
+    """Write ``files`` into ``folder``, all or nothing (see the module's doc)."""
+    result = Written()
     folder.mkdir(parents=True, exist_ok=True)
-    written = []
-    for name, content in files.items():
-        target = folder / name
-        fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(content)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(tmp, target)
-        except BaseException:
+    result.refused = check_edits(folder, list(files), force)
+    if result.refused:
+        return result
+    manifest = read_manifest(folder)
+    now = now or dt.datetime.now()
+    _remove_stale_temporaries(folder, [*files, MANIFEST])
+    temporary: dict[str, str] = {}
+    try:
+        for name, content in files.items():
+            temporary[name] = _write_temporary(folder, name, content)
+        for name in files:
+            target = folder / name
+            if target.exists() and digest(target.read_bytes()) != manifest.get(name):
+                copy = folder / edited_copy_name(name, f"{now:%Y%m%d-%H%M%S}")
+                shutil.copy2(target, copy)
+                result.kept.append(copy)
+        for name, tmp in temporary.items():
+            os.replace(tmp, folder / name)
+            result.files.append(folder / name)
+            manifest[name] = digest(files[name])
+        temporary.clear()
+        body = json.dumps(
+            {"generateur": "make-minutes", "fichiers": dict(sorted(manifest.items()))},
+            ensure_ascii=False,
+            indent=2,
+        )
+        os.replace(_write_temporary(folder, MANIFEST, body.encode("utf-8")), folder / MANIFEST)
+    finally:
+        for tmp in temporary.values():
             Path(tmp).unlink(missing_ok=True)
-            raise
-        written.append(target)
-    return written
+    return result
+
+
+def _remove_stale_temporaries(folder: Path, names: list[str]) -> None:
+    """Temporary files a killed run (kill -9, power cut) could not remove."""
+    for name in names:
+        for stale in folder.glob(f".{name}.*.tmp"):
+            stale.unlink(missing_ok=True)
+
+
+def _write_temporary(folder: Path, name: str, content: bytes) -> str:
+    fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)
+    try:
+        os.chmod(tmp, 0o666 & ~_umask())  # as any file the clerk saves, not mkstemp's 0600
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(content)
+            handle.flush()
+            os.fsync(handle.fileno())
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return tmp
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+# --- reproducible documents ---------------------------------------------------------
+
+_CORE = "docProps/core.xml"
+
+
+def reproducible(docx: bytes, when: dt.datetime) -> bytes:
+    """The same document with every zip entry stamped ``when`` and the core
+    properties (created, modified, last modified by, revision) fixed, so that
+    two builds of the same meeting give identical bytes."""
+    stamp = max(when, dt.datetime(1980, 1, 1)).timetuple()[:6]
+    iso = when.strftime("%Y-%m-%dT%H:%M:%SZ")
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(docx)) as source,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
+        for info in source.infolist():
+            content = source.read(info.filename)
+            if info.filename == _CORE:
+                content = _fix_core(content.decode("utf-8"), iso).encode("utf-8")
+            entry = zipfile.ZipInfo(info.filename, date_time=stamp)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = 0o600 << 16
+            target.writestr(entry, content)
+    return out.getvalue()
+
+
+def _fix_core(xml: str, iso: str) -> str:
+    for tag in ("dcterms:created", "dcterms:modified"):
+        xml = re.sub(rf"(<{tag}[^>]*>)[^<]*(</{tag}>)", rf"\g<1>{iso}\g<2>", xml)
+    xml = re.sub(
+        r"<cp:lastModifiedBy\s*/>|<cp:lastModifiedBy>[^<]*</cp:lastModifiedBy>",
+        "<cp:lastModifiedBy>make-minutes</cp:lastModifiedBy>",
+        xml,
+    )
+    return re.sub(r"<cp:revision>[^<]*</cp:revision>", "<cp:revision>1</cp:revision>", xml)

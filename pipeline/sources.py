@@ -14,6 +14,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from defusedxml import DefusedXmlException
+
 from .problems import Place, Report
 
 WORKBOOK_SUFFIXES = {".xlsx", ".xlsm"}
@@ -107,12 +109,88 @@ def find_meetings(data_dir: Path) -> list[MeetingSource]:
     return meetings
 
 
+# Characters XML 1.0 forbids (and Word with it): C0 controls but tab and
+# newline, and the non-characters U+FFFE, U+FFFF.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
 def _clean(value: Any) -> Any:
     if isinstance(value, str):
         value = unicodedata.normalize("NFC", value.replace("\r\n", "\n").replace("\r", "\n"))
         value = value.strip()
         return value or None
     return value
+
+
+# Limits far above any meeting (the largest assemblies: a few hundred members
+# and deliberations, some thousands of named votes or contributions), far below
+# what would stall the machine. Checked on the zip's directory and a streamed
+# count of rows, before any XML is parsed.
+MAX_FILE_BYTES = 100 * 1024 * 1024
+MAX_UNCOMPRESSED_BYTES = 500 * 1024 * 1024
+MAX_RATIO = 200  # uncompressed / compressed, for a large entry
+MAX_ENTRIES = 5_000
+MAX_SHEETS = 100
+MAX_ROWS = 200_000  # per sheet
+HOSTILE_XML = (
+    "ce classeur contient des déclarations XML interdites (entités) : il est refusé sans être "
+    "lu. Ouvrez-le dans Excel ou LibreOffice Calc et enregistrez-le à nouveau au format .xlsx."
+)
+
+
+def _package_refusal(path: Path) -> str:
+    """Why this .xlsx must not be opened (too large, a zip bomb, too many
+    sheets or rows), or "" — judged from the zip directory and a streamed
+    count of ``<row`` tags, never by expanding it."""
+    if path.stat().st_size > MAX_FILE_BYTES:
+        return f"fichier trop volumineux (plus de {MAX_FILE_BYTES // 2**20} Mo) pour une séance."
+    try:
+        with zipfile.ZipFile(path) as package:
+            infos = package.infolist()
+            if len(infos) > MAX_ENTRIES:
+                return "ce classeur contient un nombre anormal de parties : il est refusé."
+            if sum(i.file_size for i in infos) > MAX_UNCOMPRESSED_BYTES:
+                return (
+                    "ce classeur décompressé dépasserait "
+                    f"{MAX_UNCOMPRESSED_BYTES // 2**20} Mo : il est refusé sans être ouvert."
+                )
+            for info in infos:
+                if info.file_size > 2**20 and info.file_size > MAX_RATIO * max(
+                    info.compress_size, 1
+                ):
+                    return (
+                        "ce classeur est anormalement compressé (possible « bombe zip ») : il est "
+                        "refusé sans être ouvert."
+                    )
+            sheets = [i for i in infos if i.filename.startswith("xl/worksheets/sheet")]
+            if len(sheets) > MAX_SHEETS:
+                return f"ce classeur a plus de {MAX_SHEETS} feuilles : il est refusé."
+            for info in sheets:
+                rows = _count_rows(package, info)
+                if rows > MAX_ROWS:
+                    return (
+                        f"une feuille de ce classeur a plus de {MAX_ROWS:,} lignes".replace(
+                            ",", " "
+                        )
+                        + " : aucune séance n’en a autant ; il est refusé."
+                    )
+    except zipfile.BadZipFile:
+        return "ce fichier n’est pas un classeur Excel (.xlsx) lisible."
+    except (OSError, RuntimeError, NotImplementedError):  # encrypted entry, unknown compression
+        return "ce classeur ne peut pas être décompressé : il est refusé."
+    return ""
+
+
+def _count_rows(package: zipfile.ZipFile, info: zipfile.ZipInfo) -> int:
+    count, tail = 0, b""
+    with package.open(info) as stream:
+        while chunk := stream.read(1 << 20):
+            data = tail + chunk
+            count += data.count(b"<row ") + data.count(b"<row>")
+            tail = data[-4:]  # too short to hold a whole tag: none is counted twice
+            if count > MAX_ROWS:
+                break
+    return count
 
 
 def _open(path: Path, report: Report):
@@ -137,11 +215,18 @@ def _open(path: Path, report: Report):
             "Excel 97-2003 : enregistrez-le sans mot de passe au format .xlsx.",
         )
         return None, None
+    refusal = _package_refusal(path)
+    if refusal:
+        report.error(place, refusal)
+        return None, None
     try:
         values = openpyxl.load_workbook(path, data_only=True)
         formulas = openpyxl.load_workbook(path, data_only=False, read_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError):
         report.error(place, "ce fichier n’est pas un classeur Excel (.xlsx) lisible.")
+        return None, None
+    except DefusedXmlException:
+        report.error(place, HOSTILE_XML)
         return None, None
     except Exception as exc:  # noqa: BLE001 - any malformed part: never a traceback
         report.error(
@@ -157,8 +242,9 @@ def read_workbook(path: Path, report: Report) -> list[Sheet]:
     if path.suffix.lower() in UNSUPPORTED_SUFFIXES:
         report.error(
             Place(path.name),
-            f"le format {path.suffix} n’est pas encore pris en charge : enregistrez le classeur "
-            "au format Excel (.xlsx).",
+            f"le format {path.suffix} n’est pas encore pris en charge (formats lus : "
+            f"{', '.join(sorted(WORKBOOK_SUFFIXES))}) : enregistrez le classeur au format "
+            "Excel (.xlsx).",
         )
         return []
     values, formulas = _open(path, report)
@@ -194,6 +280,13 @@ def _read_sheet(ws, formula_ws, key: str, file: str, report: Report) -> Sheet:
                 )
                 continue
             value = _clean(cell.value)
+            if isinstance(value, str) and _CONTROL.search(value):
+                report.warning(
+                    base.with_cell(cell.coordinate, cell.row, ""),
+                    "caractères de contrôle invisibles supprimés (ils ne peuvent pas figurer "
+                    "dans un document Word).",
+                )
+                value = _CONTROL.sub("", value).strip() or None
             if value is not None:
                 grid[(cell.row, cell.column)] = value
     for merged in ws.merged_cells.ranges:

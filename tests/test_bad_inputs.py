@@ -233,8 +233,8 @@ CASES = [
     pytest.param(
         then(meeting(), lambda f: (f / "tarifs.ods").write_bytes(b"PK\x03\x04")),
         "tarifs.ods",
-        "le format .ods n’est pas encore pris en charge : enregistrez le classeur au format "
-        "Excel (.xlsx).",
+        "le format .ods n’est pas encore pris en charge (formats lus : .xlsm, .xlsx) : "
+        "enregistrez le classeur au format Excel (.xlsx).",
         id="classeur-ods",
     ),
     pytest.param(
