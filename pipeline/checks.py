@@ -9,7 +9,17 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from . import rules, tariffs
-from .model import Ballot, Contribution, Counts, Deliberation, Meeting, Tariff, Vote, VoteRecord
+from .model import (
+    Ballot,
+    Contribution,
+    Counts,
+    Deliberation,
+    Meeting,
+    Status,
+    Tariff,
+    Vote,
+    VoteRecord,
+)
 from .problems import Report
 from .rules import Attendance, Outcome, ProxyFault, Quorum
 from .sources import fold
@@ -27,8 +37,8 @@ PROXY_MESSAGES = {
     "(CGCT L2121-20).",
     ProxyFault.CHAIN: "chaîne de pouvoirs : le titulaire ({holder}) a lui-même donné pouvoir et "
     "ne siège pas quand celui-ci compterait ; un membre absent ne transmet pas un pouvoir reçu.",
-    ProxyFault.TOO_MANY: "{holder} détiendrait plus de {limit} pouvoir(s) {where} : un membre ne "
-    "peut en détenir plus de {limit} (champ « Pouvoirs par membre », CGCT L2121-20).",
+    ProxyFault.TOO_MANY: "{holder} détiendrait plus {limit_words} {where} : un membre ne peut en "
+    "détenir plus {limit_short} (champ « Pouvoirs par membre », CGCT L2121-20).",
 }
 
 
@@ -76,23 +86,31 @@ def analyse(meeting: Meeting, report: Report) -> Analysis | None:
     for member, fault, item in rules.proxy_faults(meeting.members, limit, order, withdrawn):
         holder = by_key.get(member.proxy_to)
         where = f"au point {item}" if item is not None else "à l’ouverture de la séance"
+        limit_words = "d’un pouvoir" if limit == 1 else f"de {limit} pouvoirs"
+        limit_short = "d’un" if limit == 1 else f"de {limit}"
         message = PROXY_MESSAGES[fault].format(
-            holder=holder.name if holder else "", limit=limit, where=where
+            holder=holder.name if holder else "",
+            limit_words=limit_words,
+            limit_short=limit_short,
+            where=where,
         )
         report.error(replace(member.place, column="Pouvoir à"), message)
 
-    positions = {n: i for i, n in enumerate(order)}
-    for key, role in [(meeting.president, "Le président ou la présidente")] + [
-        (k, "Le ou la secrétaire de séance") for k in meeting.secretaries
+    for key, role in [(meeting.president, ("Le président", "La présidente"))] + [
+        (k, ("Le secrétaire de séance", "La secrétaire de séance")) for k in meeting.secretaries
     ]:
         member = by_key[key]
-        if not rules.in_room(member, rules.OPENING, positions):
+        role = role[member.feminine]
+        present = "présente" if member.feminine else "présent"
+        if member.status is not Status.PRESENT or member.arrival is not None:
             why = f"son statut est « {member.status.value} »"
-            if member.arrival is not None:
+            if member.status is Status.SUBSTITUTED:
+                why += " : son suppléant ne peut pas tenir ce rôle à sa place"
+            elif member.arrival is not None:
                 why = f"son arrivée est indiquée au point {member.arrival}"
             report.error(
                 member.place,
-                f"{role} ({member.name}) doit être présent(e) à l’ouverture de la séance, or {why}.",
+                f"{role} ({member.name}) doit être {present} à l’ouverture de la séance, or {why}.",
             )
 
     opening = rules.attendance(meeting.members, rules.OPENING, order)
@@ -103,13 +121,6 @@ def analyse(meeting: Meeting, report: Report) -> Analysis | None:
         att = rules.attendance(meeting.members, index, order, withdrawn[d.number])
         item_quorum = rules.quorum(att, meeting.quorum_base, meeting.quorum_threshold)
         named = [v for v in meeting.votes if v.number == d.number]
-        for key in d.withdrawn:
-            if not rules.in_room(by_key[key], index, positions):
-                report.warning(
-                    replace(d.place, column="Se retirent"),
-                    f"{by_key[key].name} ne siège pas au point {d.number} : inutile de l’indiquer "
-                    "parmi les membres qui se retirent.",
-                )
         if not deliberate:
             if d.vote is not None or named:
                 place = d.vote.place if d.vote is not None else named[0].place
@@ -180,18 +191,19 @@ def analyse(meeting: Meeting, report: Report) -> Analysis | None:
 def _presiding(meeting: Meeting, d: Deliberation, att: Attendance, report: Report) -> str | None:
     """Who presides the item: Présidence, else the president; they must sit."""
     key = d.presiding or meeting.president
-    if key in att.present:
+    member = meeting.member(key)
+    if key in att.present and member.status is Status.PRESENT:
         return key
-    order, _ = agenda(meeting)
-    positions = {n: i for i, n in enumerate(order)}
-    if not d.presiding and not rules.in_room(meeting.member(key), rules.OPENING, positions):
+    if not d.presiding and (member.status is not Status.PRESENT or member.arrival is not None):
         return None  # the president's absence at the opening is reported already
     who = meeting.member(key).name
     if d.presiding:
-        message = f"{who}, indiqué(e) en « Présidence », ne siège pas au point {d.number}."
+        shown = "indiquée" if member.feminine else "indiqué"
+        message = f"{who}, {shown} en « Présidence », ne siège pas en personne au point {d.number}."
     else:
+        role = "la présidente" if member.feminine else "le président"
         message = (
-            f"le président ou la présidente ({who}) ne siège pas au point {d.number} : "
+            f"{role} ({who}) ne siège pas au point {d.number} : "
             "indiquez dans « Présidence » qui préside ce point."
         )
     report.error(replace(d.place, column="Présidence"), message)
@@ -302,7 +314,15 @@ def _counts(
 
 
 def _show(c: Counts) -> str:
-    return f"{c.pour} pour, {c.contre} contre, {c.abstentions} abstentions, {c.nppv} NPPV"
+    """ "12 pour, 1 contre, 2 abstentions" (zero counts left out, but Pour)."""
+    parts = [f"{c.pour} pour"]
+    if c.contre:
+        parts.append(f"{c.contre} contre")
+    if c.abstentions:
+        parts.append(f"{c.abstentions} abstention{'s' if c.abstentions > 1 else ''}")
+    if c.nppv:
+        parts.append(f"{c.nppv} NPPV")
+    return ", ".join(parts)
 
 
 def _charges(meeting: Meeting) -> tuple[Charge, ...]:

@@ -71,7 +71,7 @@ def _status_note(m: Member, meeting: Meeting) -> str:
     if m.departure is not None:
         notes.append(f"départ après le point {m.departure}")
     if m.proxy_to:
-        notes.append(f"pouvoir à {meeting.member(m.proxy_to).name}")
+        notes.append(f"pouvoir à {meeting.member(m.proxy_to).seated_name}")
     return f"{m.name} ({', '.join(notes)})" if notes else m.name
 
 
@@ -162,27 +162,47 @@ def _headcount(meeting: Meeting, att: Attendance) -> list[str]:
     ]
 
 
-def _events(meeting: Meeting, index: int) -> list[str]:
-    """What happens in the room just before the item at ``index``: arrivals,
-    departures (with the proxy handed on), withdrawals and returns."""
+def _events(meeting: Meeting, index: int, presiding: dict[int, str]) -> list[str]:
+    """What happens in the room just before the item at ``index``, in the
+    order it happens: returns, departures (with the proxy handed on),
+    arrivals, then withdrawals. ``presiding`` maps each item to who presides."""
     order, withdrawn = agenda(meeting)
+    positions = {n: i for i, n in enumerate(order)}
     number = order[index]
     previous = order[index - 1] if index > 0 else None
-    out = []
+
+    def takes_part(m: Member, position: int) -> bool:
+        item = order[position] if position >= 0 else None
+        return rules.in_room(m, position, positions) and m.key not in withdrawn.get(item, ())
+
+    returns, departures, arrivals, withdrawals = [], [], [], []
     for m in meeting.members:
-        who = m.title if m.status is not Status.SUBSTITUTED else m.substitute
+        who = m.seated_title
+        seated = rules.in_room(m, index, positions)
+        was_in = rules.in_room(m, index - 1, positions)
         if m.arrival == number:
-            out.append(f"{who} arrive en séance.")
+            arrivals.append(f"{who} arrive en séance.")
         if previous is not None and m.departure == previous:
             hands_on = ""
-            if m.proxy_to and any(p.giver == m.key for p in _attendance(meeting, index).proxies):
-                hands_on = f" et donne pouvoir à {meeting.member(m.proxy_to).title}"
-            out.append(f"{who} quitte la séance{hands_on}.")
+            if m.proxy_to:
+                hands_on = f" et donne pouvoir à {meeting.member(m.proxy_to).seated_title}"
+            departures.append(f"{who} quitte la séance{hands_on}.")
         if m.key in withdrawn[number]:
-            out.append(f"{who} se retire et ne prend part ni au débat ni au vote.")
-        elif previous is not None and m.key in withdrawn[previous] and m.departure != previous:
-            out.append(f"{who} revient en séance.")
-    return out
+            if seated and (not was_in or takes_part(m, index - 1) or m.arrival == number):
+                withdrawals.append(f"{who} se retire et ne prend part ni au débat ni au vote.")
+            elif not seated and m.proxy_to:
+                # Away, but represented: the proxy does not count for this item either.
+                other = "celle-ci" if m.feminine else "celui-ci"
+                withdrawals.append(
+                    f"Le pouvoir de {m.title} ne compte pas pour ce point, {other} ne prenant "
+                    "part ni au débat ni au vote."
+                )
+        elif previous is not None and m.key in withdrawn[previous] and seated and was_in:
+            again = ""
+            if m.key == meeting.president and presiding.get(previous) != m.key:
+                again = " et reprend la présidence"
+            returns.append(f"{who} revient en séance{again}.")
+    return returns + departures + arrivals + withdrawals
 
 
 def _attendance(meeting: Meeting, index: int) -> Attendance:
@@ -216,7 +236,8 @@ def _named_votes(meeting: Meeting, item: Item) -> list[str]:
             m = meeting.member(key)
             if key in holders:
                 represented = french.agree("représenté", m.feminine)
-                names.append(f"{m.name} ({represented} par {meeting.member(holders[key]).name})")
+                holder = meeting.member(holders[key]).seated_name
+                names.append(f"{m.name} ({represented} par {holder})")
             else:
                 names.append(m.seated_name)
         if names:
@@ -275,6 +296,7 @@ def _parts(meeting: Meeting, analysis: Analysis) -> list[dict[str, Any]]:
     parts: dict[str, dict[str, Any]] = {}
     opening = (len(analysis.attendance.present), analysis.attendance.represented)
     index_of = {d.number: i for i, d in enumerate(meeting.deliberations)}
+    presiding_of = {item.deliberation.number: item.presiding for item in analysis.items}
     for item in analysis.items:
         d = item.deliberation
         part = parts.setdefault(d.part, {"titre": d.part, "deliberations": [], "points": []})
@@ -288,7 +310,7 @@ def _parts(meeting: Meeting, analysis: Analysis) -> list[dict[str, Any]]:
                 "numero_acte": d.act_number,
                 "titre": title,
                 "intitule": f"{d.number}. {title}{act}",
-                "evenements": _events(meeting, index_of[d.number]),
+                "evenements": _events(meeting, index_of[d.number], presiding_of),
                 "presidence": (
                     f"{presiding.title} préside la séance pour ce point."
                     if item.presiding != meeting.president
@@ -363,7 +385,8 @@ def minutes_context(meeting: Meeting, analysis: Analysis) -> dict[str, Any]:
         "membres_intitule": _members_heading(meeting),
         "membres": _members_table(meeting),
         "pouvoirs": [
-            f"{meeting.member(p.giver).name} a donné son pouvoir à {meeting.member(p.holder).name}."
+            f"{meeting.member(p.giver).name} a donné son pouvoir à "
+            f"{meeting.member(p.holder).seated_name}."
             for p in att.proxies
         ],
         "quorum": _quorum_sentence(meeting, analysis),

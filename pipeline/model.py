@@ -64,6 +64,11 @@ class Member:
         """Who sits: the substitute for a suppléé member."""
         return self.substitute if self.status is Status.SUBSTITUTED else self.name
 
+    @property
+    def seated_title(self) -> str:
+        """ "Mme Florence RODINGER", or the substitute's name as typed."""
+        return self.substitute if self.status is Status.SUBSTITUTED else self.title
+
 
 @dataclass(frozen=True)
 class Proxy:

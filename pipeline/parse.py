@@ -928,7 +928,8 @@ def _check_moves(raw: _RawMember, numbers: set[int], order: list[int], report: R
     if both and order.index(m.arrival) > order.index(m.departure):
         report.error(
             raw.moves["arrivee"].place,
-            f"{m.name} arrive au point {m.arrival} après être parti(e) au point {m.departure}.",
+            f"{m.name} arrive au point {m.arrival} après être {'partie' if m.feminine else 'parti'} "
+            f"au point {m.departure}.",
         )
 
 

@@ -266,14 +266,14 @@ CASES = [
     pytest.param(
         meeting(presences=presences((2, "Pouvoir à", "Philippe VARLET"))),
         f"{PRES}, ligne 5, colonne « Pouvoir à »",
-        "Philippe VARLET détiendrait plus de 1 pouvoir(s) à l’ouverture de la séance : un membre "
-        "ne peut en détenir plus de 1",
+        "Philippe VARLET détiendrait plus d’un pouvoir à l’ouverture de la séance : un membre "
+        "ne peut en détenir plus d’un",
         id="deux-pouvoirs-au-meme-membre",
     ),
     pytest.param(
         meeting(seance={"Président": "Ernest CANDELA"}),
         f"{PRES}, ligne 3",
-        "Le président ou la présidente (Ernest CANDELA) doit être présent(e) à l’ouverture de "
+        "Le président (Ernest CANDELA) doit être présent à l’ouverture de "
         "la séance, or son statut est « excusé ».",
         id="president-excuse",
     ),
