@@ -144,3 +144,20 @@ def _report(outcome: Outcome) -> None:
             click.echo(f"  - votre version modifiée est gardée dans {copy.name}")
     for p in errors + warnings:
         click.echo(f"  - {p}")
+
+
+def entry() -> None:
+    """The console script: ``main`` with an interruption reported in French
+    (click would print "Aborted!")."""
+    try:
+        main.main(standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo(
+            "Interrompu : les documents déjà en place n’ont pas été modifiés pour la séance "
+            "en cours.",
+            err=True,
+        )
+        sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import french, rules, tariffs
+from . import french, packages, rules, tariffs
 from .checks import Analysis, Item, agenda
 from .model import Ballot, Block, Meeting, Member, QuorumBase, Status, Tariff, Vote
 from .rules import Attendance
@@ -527,6 +527,9 @@ def render(template: Path, context: dict[str, Any]) -> bytes:
 
     if not template.is_file():
         raise TemplateError(f"modèle {template.name} introuvable.")
+    refused = packages.refusal(template, "ce modèle", count_rows=False)
+    if refused:
+        raise TemplateError(f"modèle {template.name} : {refused}")
     try:
         tpl = DocxTemplate(str(template))
         tpl.render(context, jinja_env=_environment(), autoescape=True)

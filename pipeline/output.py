@@ -57,13 +57,15 @@ def edited_copy_name(name: str, stamp: str) -> str:
     return f"{stem}.modifie-{stamp}{dot}{suffix}"
 
 
-def check_edits(folder: Path, names: list[str], force: bool) -> list[tuple[Path, str]]:
-    """The files that must not be replaced, each with the reason, in French."""
+def check_edits(folder: Path, files: dict[str, bytes], force: bool) -> list[tuple[Path, str]]:
+    """The files that must not be replaced, each with the reason, in French.
+    A file already holding exactly what is about to be written is no edit (a
+    run killed between two replacements leaves such files behind)."""
     manifest = read_manifest(folder)
     refused = []
-    for name in names:
+    for name, content in files.items():
         path = folder / name
-        if not path.exists():
+        if not path.exists() or digest(path.read_bytes()) == digest(content):
             continue
         if name not in manifest:
             refused.append(
@@ -97,7 +99,7 @@ def write_all(
     """Write ``files`` into ``folder``, all or nothing (see the module's doc)."""
     result = Written()
     folder.mkdir(parents=True, exist_ok=True)
-    result.refused = check_edits(folder, list(files), force)
+    result.refused = check_edits(folder, files, force)
     if result.refused:
         return result
     manifest = read_manifest(folder)
@@ -109,7 +111,8 @@ def write_all(
             temporary[name] = _write_temporary(folder, name, content)
         for name in files:
             target = folder / name
-            if target.exists() and digest(target.read_bytes()) != manifest.get(name):
+            current = digest(target.read_bytes()) if target.exists() else None
+            if current not in (None, manifest.get(name), digest(files[name])):
                 copy = folder / edited_copy_name(name, f"{now:%Y%m%d-%H%M%S}")
                 shutil.copy2(target, copy)
                 result.kept.append(copy)

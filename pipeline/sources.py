@@ -10,12 +10,14 @@ from __future__ import annotations
 import re
 import unicodedata
 import zipfile
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from defusedxml import DefusedXmlException
 
+from . import packages
 from .problems import Place, Report
 
 WORKBOOK_SUFFIXES = {".xlsx", ".xlsm"}
@@ -114,83 +116,18 @@ def find_meetings(data_dir: Path) -> list[MeetingSource]:
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
+_OOXML_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
+
+
 def _clean(value: Any) -> Any:
     if isinstance(value, str):
+        # Excel writes characters XML cannot hold as _xHHHH_ (and "_" before
+        # such a sequence as _x005F_); openpyxl leaves them encoded in cells.
+        value = _OOXML_ESCAPE.sub(lambda m: chr(int(m[1], 16)), value)
         value = unicodedata.normalize("NFC", value.replace("\r\n", "\n").replace("\r", "\n"))
         value = value.strip()
         return value or None
     return value
-
-
-# Limits far above any meeting (the largest assemblies: a few hundred members
-# and deliberations, some thousands of named votes or contributions), far below
-# what would stall the machine. Checked on the zip's directory and a streamed
-# count of rows, before any XML is parsed.
-MAX_FILE_BYTES = 100 * 1024 * 1024
-MAX_UNCOMPRESSED_BYTES = 500 * 1024 * 1024
-MAX_RATIO = 200  # uncompressed / compressed, for a large entry
-MAX_ENTRIES = 5_000
-MAX_SHEETS = 100
-MAX_ROWS = 200_000  # per sheet
-HOSTILE_XML = (
-    "ce classeur contient des déclarations XML interdites (entités) : il est refusé sans être "
-    "lu. Ouvrez-le dans Excel ou LibreOffice Calc et enregistrez-le à nouveau au format .xlsx."
-)
-
-
-def _package_refusal(path: Path) -> str:
-    """Why this .xlsx must not be opened (too large, a zip bomb, too many
-    sheets or rows), or "" — judged from the zip directory and a streamed
-    count of ``<row`` tags, never by expanding it."""
-    if path.stat().st_size > MAX_FILE_BYTES:
-        return f"fichier trop volumineux (plus de {MAX_FILE_BYTES // 2**20} Mo) pour une séance."
-    try:
-        with zipfile.ZipFile(path) as package:
-            infos = package.infolist()
-            if len(infos) > MAX_ENTRIES:
-                return "ce classeur contient un nombre anormal de parties : il est refusé."
-            if sum(i.file_size for i in infos) > MAX_UNCOMPRESSED_BYTES:
-                return (
-                    "ce classeur décompressé dépasserait "
-                    f"{MAX_UNCOMPRESSED_BYTES // 2**20} Mo : il est refusé sans être ouvert."
-                )
-            for info in infos:
-                if info.file_size > 2**20 and info.file_size > MAX_RATIO * max(
-                    info.compress_size, 1
-                ):
-                    return (
-                        "ce classeur est anormalement compressé (possible « bombe zip ») : il est "
-                        "refusé sans être ouvert."
-                    )
-            sheets = [i for i in infos if i.filename.startswith("xl/worksheets/sheet")]
-            if len(sheets) > MAX_SHEETS:
-                return f"ce classeur a plus de {MAX_SHEETS} feuilles : il est refusé."
-            for info in sheets:
-                rows = _count_rows(package, info)
-                if rows > MAX_ROWS:
-                    return (
-                        f"une feuille de ce classeur a plus de {MAX_ROWS:,} lignes".replace(
-                            ",", " "
-                        )
-                        + " : aucune séance n’en a autant ; il est refusé."
-                    )
-    except zipfile.BadZipFile:
-        return "ce fichier n’est pas un classeur Excel (.xlsx) lisible."
-    except (OSError, RuntimeError, NotImplementedError):  # encrypted entry, unknown compression
-        return "ce classeur ne peut pas être décompressé : il est refusé."
-    return ""
-
-
-def _count_rows(package: zipfile.ZipFile, info: zipfile.ZipInfo) -> int:
-    count, tail = 0, b""
-    with package.open(info) as stream:
-        while chunk := stream.read(1 << 20):
-            data = tail + chunk
-            count += data.count(b"<row ") + data.count(b"<row>")
-            tail = data[-4:]  # too short to hold a whole tag: none is counted twice
-            if count > MAX_ROWS:
-                break
-    return count
 
 
 def _open(path: Path, report: Report):
@@ -215,18 +152,18 @@ def _open(path: Path, report: Report):
             "Excel 97-2003 : enregistrez-le sans mot de passe au format .xlsx.",
         )
         return None, None
-    refusal = _package_refusal(path)
+    refusal = packages.refusal(path, "ce classeur", count_rows=True)
     if refusal:
         report.error(place, refusal)
         return None, None
     try:
         values = openpyxl.load_workbook(path, data_only=True)
-        formulas = openpyxl.load_workbook(path, data_only=False, read_only=True)
+        formulas = openpyxl.load_workbook(path, data_only=False)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError):
         report.error(place, "ce fichier n’est pas un classeur Excel (.xlsx) lisible.")
         return None, None
     except DefusedXmlException:
-        report.error(place, HOSTILE_XML)
+        report.error(place, f"ce classeur {packages.HOSTILE_XML}.")
         return None, None
     except Exception as exc:  # noqa: BLE001 - any malformed part: never a traceback
         report.error(
@@ -264,63 +201,92 @@ def read_workbook(path: Path, report: Report) -> list[Sheet]:
             )
             continue
         sheets.append(_read_sheet(ws, formulas[ws.title], key, path.name, report))
-    formulas.close()
     return sheets
 
 
+MAX_COLUMNS = 100  # far more than any sheet of the contract has
+MAX_CELLS = 2_000_000  # filled cells of one sheet, merged ranges included
+EMPTY = None  # the value of an empty cell
+
+
 def _read_sheet(ws, formula_ws, key: str, file: str, report: Report) -> Sheet:
+    """Every non-empty row of a sheet, each cell with its place. Cells are
+    read from openpyxl's sparse store, never by walking the sheet's whole
+    rectangle (one cell in column XFD must not cost a million empty ones)."""
+    from openpyxl.utils import get_column_letter
+
     grid: dict[tuple[int, int], Any] = {}
     base = Place(file, ws.title)
-    for row in ws.iter_rows():
-        for cell in row:
-            if cell.data_type == "e":
-                report.error(
-                    base.with_cell(cell.coordinate, cell.row, ""),
-                    f"la formule de cette cellule donne une erreur ({cell.value}).",
-                )
-                continue
-            value = _clean(cell.value)
-            if isinstance(value, str) and _CONTROL.search(value):
-                report.warning(
-                    base.with_cell(cell.coordinate, cell.row, ""),
-                    "caractères de contrôle invisibles supprimés (ils ne peuvent pas figurer "
-                    "dans un document Word).",
-                )
-                value = _CONTROL.sub("", value).strip() or None
-            if value is not None:
-                grid[(cell.row, cell.column)] = value
+    beyond = None
+    for (r, c), cell in sorted(ws._cells.items()):
+        if c > MAX_COLUMNS:
+            beyond = beyond or cell.coordinate
+            continue
+        if cell.data_type == "e":
+            report.error(
+                base.with_cell(cell.coordinate, r, ""),
+                f"la formule de cette cellule donne une erreur ({cell.value}).",
+            )
+            continue
+        value = _clean(cell.value)
+        if isinstance(value, str) and _CONTROL.search(value):
+            report.warning(
+                base.with_cell(cell.coordinate, r, ""),
+                "caractères de contrôle invisibles supprimés (ils ne peuvent pas figurer "
+                "dans un document Word).",
+            )
+            value = _CONTROL.sub("", value).strip() or None
+        if value is not None:
+            grid[(r, c)] = value
+    if beyond:
+        report.warning(
+            base.with_cell(beyond, 0, ""),
+            f"cellules au-delà de la colonne {get_column_letter(MAX_COLUMNS)} ignorées.",
+        )
+    data_rows = sorted({r for r, _ in grid})
+    last_col = max((c for _, c in grid), default=0)
     for merged in ws.merged_cells.ranges:
+        # Clipped to the rows and columns in use: a range over the whole
+        # sheet costs no more than the cells typed.
         top_left = grid.get((merged.min_row, merged.min_col))
-        for r in range(merged.min_row, merged.max_row + 1):
-            for c in range(merged.min_col, merged.max_col + 1):
+        lo, hi = bisect_left(data_rows, merged.min_row), bisect_right(data_rows, merged.max_row)
+        for r in data_rows[lo:hi]:
+            for c in range(merged.min_col, min(merged.max_col, last_col) + 1):
                 if top_left is None:
                     grid.pop((r, c), None)
                 else:
                     grid[(r, c)] = top_left
-    for row in formula_ws.iter_rows():
-        for cell in row:
-            if getattr(cell, "data_type", None) == "f" and (cell.row, cell.column) not in grid:
-                report.error(
-                    base.with_cell(cell.coordinate, cell.row, ""),
-                    "formule sans valeur calculée : ouvrez le classeur dans Excel ou "
-                    "LibreOffice Calc et enregistrez-le pour que le résultat soit stocké.",
-                )
-    from openpyxl.utils import get_column_letter
-
-    rows: list[tuple[Cell, ...]] = []
-    if grid:
-        width = max(c for _, c in grid)
-        for r in sorted({r for r, _ in grid}):
-            rows.append(
-                tuple(
-                    Cell(
-                        grid.get((r, c)),
-                        base.with_cell(f"{get_column_letter(c)}{r}", r, ""),
-                    )
-                    for c in range(1, width + 1)
-                )
+        if len(grid) > MAX_CELLS:
+            break
+    if len(grid) > MAX_CELLS:
+        report.error(
+            base,
+            f"plus de {MAX_CELLS:,} cellules remplies".replace(",", "\u202f")
+            + " : aucune séance n’en a autant ; la feuille est refusée.",
+        )
+        return Sheet(key, ws.title, file, ())
+    for (r, c), cell in formula_ws._cells.items():
+        if cell.data_type == "f" and (r, c) not in grid and c <= MAX_COLUMNS:
+            report.error(
+                base.with_cell(cell.coordinate, r, ""),
+                "formule sans valeur calculée : ouvrez le classeur dans Excel ou "
+                "LibreOffice Calc et enregistrez-le pour que le résultat soit stocké.",
             )
-    return Sheet(key, ws.title, file, tuple(rows))
+    by_row: dict[int, dict[int, Any]] = {}
+    for (r, c), value in grid.items():
+        by_row.setdefault(r, {})[c] = value
+    rows_out: list[tuple[Cell, ...]] = []
+    for r in sorted(by_row):
+        cells = by_row[r]
+        rows_out.append(
+            tuple(
+                Cell(cells[c], base.with_cell(f"{get_column_letter(c)}{r}", r, ""))
+                if c in cells
+                else Cell(EMPTY, base.with_cell(f"{get_column_letter(c)}{r}", r, ""))
+                for c in range(1, max(cells) + 1)
+            )
+        )
+    return Sheet(key, ws.title, file, tuple(rows_out))
 
 
 def with_column(cell: Cell, header: str) -> Cell:
