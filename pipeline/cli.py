@@ -136,8 +136,12 @@ def _report(outcome: Outcome) -> None:
             f"{outcome.meeting} : {n} problème{'s' if n > 1 else ''}, rien n’a été écrit pour cette réunion."
         )
     else:
-        names = ", ".join(p.name for p in outcome.written)
         where = outcome.written[0].parent if outcome.written else ""
+        top = [p.name for p in outcome.written if p.parent == where]
+        extracts = len(outcome.written) - len(top)
+        if extracts:
+            top.append(f"{extracts} extrait{'s' if extracts > 1 else ''}")
+        names = ", ".join(top)
         verb = "écrits" if len(outcome.written) > 1 else "écrit"
         click.echo(f"{outcome.meeting} : {names} {verb} dans {where}")
         for copy in outcome.kept:

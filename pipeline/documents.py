@@ -358,6 +358,24 @@ def _parts(meeting: Meeting, analysis: Analysis) -> list[dict[str, Any]]:
     return out
 
 
+BLANK = "………………………………"
+ARRETE = f"Procès-verbal arrêté en séance du {BLANK}"
+
+
+def _signatures(meeting: Meeting, secretaries: bool = True) -> list[dict[str, str]]:
+    """The presiding officer, then each secretary, with the role agreeing."""
+    president = meeting.member(meeting.president)
+    out = [
+        {"role": "La Présidente" if president.feminine else "Le Président", "nom": president.name}
+    ]
+    if secretaries:
+        for key in meeting.secretaries:
+            m = meeting.member(key)
+            role = "La secrétaire de séance" if m.feminine else "Le secrétaire de séance"
+            out.append({"role": role, "nom": m.name})
+    return out
+
+
 AGENDA_SINCE = dt.date(2022, 7, 1)  # ordonnance 2021-1310: the minutes give the agenda
 
 
@@ -397,6 +415,8 @@ def minutes_context(meeting: Meeting, analysis: Analysis) -> dict[str, Any]:
         "effectifs": _headcount(meeting, att),
         "ordre_du_jour": _agenda(parts) if meeting.date >= AGENDA_SINCE else [],
         "deuxieme_convocation": _second_convocation(meeting),
+        "arrete": ARRETE,
+        "signatures": _signatures(meeting),
         "cloture": (
             f"La séance est levée à {french.hour(meeting.closing)}." if meeting.closing else ""
         ),
@@ -492,21 +512,138 @@ def _tariff_row(t: Tariff) -> dict[str, str]:
 
 @dataclass(frozen=True)
 class Document:
-    filename: str
+    filename: str  # relative to the meeting's output folder
     template: str  # the template's file name
     context: dict[str, Any]
+
+    @property
+    def heading(self) -> str:
+        """The text its first page must show (checked in its PDF)."""
+        return self.context["titre"]
 
 
 def documents(meeting: Meeting, analysis: Analysis) -> list[Document]:
     """The documents of a meeting, each with the template it is rendered with."""
-    docs = [
-        Document("proces-verbal.docx", "proces-verbal.docx", minutes_context(meeting, analysis))
-    ]
+    minutes = minutes_context(meeting, analysis)
+    docs = [Document("proces-verbal.docx", "proces-verbal.docx", minutes)]
     if meeting.has_tariff_sheet:
         docs.append(
             Document("annexe-tarifs.docx", "annexe-tarifs.docx", annex_context(meeting, analysis))
         )
+    if analysis.items:
+        docs.append(
+            Document(
+                "liste-deliberations.docx",
+                "liste-deliberations.docx",
+                list_context(meeting, analysis),
+            )
+        )
+    rendered_items = [d for part in minutes["parties"] for d in part["deliberations"]]
+    for item, context in zip(analysis.items, rendered_items, strict=True):
+        docs.append(
+            Document(
+                extract_filename(item.deliberation),
+                "extrait.docx",
+                extract_context(meeting, item, context, minutes),
+            )
+        )
     return docs
+
+
+# --- the list of deliberations and the extracts --------------------------------------
+
+
+def issue(outcome: rules.Outcome) -> str:
+    """ "Adoptée", "Rejetée" or "Non adoptée"."""
+    if outcome.adopted:
+        return "Adoptée"
+    if outcome in (rules.Outcome.TIE, rules.Outcome.NO_VOTE_CAST):
+        return "Non adoptée"
+    return "Rejetée"
+
+
+def _votes_short(item: Item) -> str:
+    """ "Pour : 5 – Contre : 0 – Abstentions : 0" (and NPPV when any)."""
+    c = item.counts
+    colon = f"{french.NBSP}:"
+    third = "Blancs ou nuls" if item.deliberation.ballot is Ballot.SECRET else "Abstentions"
+    parts = [
+        f"Pour{colon} {c.pour}",
+        f"Contre{colon} {c.contre}",
+        f"{third}{colon} {c.abstentions}",
+    ]
+    if c.nppv:
+        parts.append(f"NPPV{colon} {c.nppv}")
+    return " – ".join(parts)
+
+
+def list_context(meeting: Meeting, analysis: Analysis) -> dict[str, Any]:
+    """Everything ``liste-deliberations.docx`` may use (CGCT L2121-25)."""
+    instance = french.of_the(meeting.instance, meeting.instance_feminine)
+    return {
+        "titre": _heading(meeting),
+        "sous_titre": "Liste des délibérations",
+        "organisme": meeting.body,
+        "introduction": (
+            f"Délibérations examinées par les membres {instance} {french.of_body(meeting.body)} "
+            f"en sa séance du {french.date_short(meeting.date)} (article L2121-25 du CGCT)."
+        ),
+        "deliberations": [
+            {
+                "numero": item.deliberation.number,
+                "numero_acte": item.deliberation.act_number,
+                "titre": french.typography(item.deliberation.title),
+                "issue": issue(item.outcome),
+                "votes": _votes_short(item),
+            }
+            for item in analysis.items
+        ],
+        "affichage": f"Affichée le {BLANK}",
+        "mise_en_ligne": f"Mise en ligne le {BLANK}",
+        "arrete": "",
+        "signatures": _signatures(meeting, secretaries=False),
+    }
+
+
+def extract_filename(d) -> str:
+    """ "extraits/B2016_001-convention-cadre-espaces-numeriques.docx": the
+    act number (or N°) and a slug of the title (ASCII, lower case, hyphens,
+    at most 40 characters), so that no / nor accent reaches the file name."""
+    from slugify import slugify
+
+    slug = slugify(d.title, max_length=40, word_boundary=True) or "deliberation"
+    return f"extraits/{d.act_number or d.number}-{slug}.docx"
+
+
+def extract_context(
+    meeting: Meeting, item: Item, rendered: dict[str, Any], minutes: dict[str, Any]
+) -> dict[str, Any]:
+    """Everything ``extrait.docx`` may use: the item as the minutes print it,
+    with its own counts and the certification block."""
+    att = item.attendance
+    colon = f"{french.NBSP}:"
+    word = meeting.members_word[:1].upper() + meeting.members_word[1:]
+    return {
+        "titre": "Extrait du registre des délibérations",
+        "seance_titre": _heading(meeting),
+        "organisme": meeting.body,
+        "preambule": minutes["preambule"],
+        "effectifs": [
+            f"{word} en exercice{colon} {att.in_office}",
+            f"Présents{colon} {len(att.present)}",
+            f"Représentés{colon} {att.represented}",
+            f"Votants{colon} {item.counts.votants}",
+        ],
+        "quorum": minutes["quorum"],
+        "d": rendered,
+        "arrete": "",
+        "signatures": minutes["signatures"],
+        "certification": [
+            "Certifié exécutoire",
+            f"Transmis en préfecture le {BLANK}",
+            f"Publié le {BLANK}",
+        ],
+    }
 
 
 def _environment():

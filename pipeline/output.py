@@ -96,7 +96,8 @@ def check_edits(folder: Path, files: dict[str, bytes], force: bool) -> list[tupl
 def write_all(
     folder: Path, files: dict[str, bytes], force: bool = False, now: dt.datetime | None = None
 ) -> Written:
-    """Write ``files`` into ``folder``, all or nothing (see the module's doc)."""
+    """Write ``files`` (relative paths, "extraits/…" included) into ``folder``,
+    all or nothing (see the module's doc)."""
     result = Written()
     folder.mkdir(parents=True, exist_ok=True)
     result.refused = check_edits(folder, files, force)
@@ -136,12 +137,18 @@ def write_all(
 def _remove_stale_temporaries(folder: Path, names: list[str]) -> None:
     """Temporary files a killed run (kill -9, power cut) could not remove."""
     for name in names:
-        for stale in folder.glob(f".{name}.*.tmp"):
-            stale.unlink(missing_ok=True)
+        target = folder / name
+        if target.parent.is_dir():
+            for stale in target.parent.glob(f".{target.name}.*.tmp"):
+                stale.unlink(missing_ok=True)
 
 
 def _write_temporary(folder: Path, name: str, content: bytes) -> str:
-    fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)
+    """A temporary file beside ``folder / name`` (which may lie in a sub-folder,
+    as extraits/…), holding ``content``."""
+    target = folder / name
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
         os.chmod(tmp, 0o666 & ~_umask())  # as any file the clerk saves, not mkstemp's 0600
         with os.fdopen(fd, "wb") as handle:
@@ -169,7 +176,9 @@ def reproducible(docx: bytes, when: dt.datetime) -> bytes:
     """The same document with every zip entry stamped ``when`` and the core
     properties (created, modified, last modified by, revision) fixed, so that
     two builds of the same meeting give identical bytes."""
-    stamp = max(when, dt.datetime(1980, 1, 1)).timetuple()[:6]
+    # A zip stamp holds 1980 to 2107 only.
+    stamp = min(max(when, dt.datetime(1980, 1, 1)), dt.datetime(2107, 12, 31, 23, 59, 58))
+    stamp = stamp.timetuple()[:6]
     iso = when.strftime("%Y-%m-%dT%H:%M:%SZ")
     out = io.BytesIO()
     with (

@@ -473,6 +473,7 @@ def _cell_value(fields: dict[str, Cell], name: str, reader, report: Report, *arg
 # --- Délibérations et autres points -----------------------------------------------------
 
 DEFAULT_PART = "DÉLIBÉRATIONS"
+MAX_NAME = 150  # Organisme, Instance: they go into titles and document properties
 
 
 def _is_file_reference(text: str) -> bool:
@@ -594,7 +595,8 @@ def _deliberation_vote(row: Row, report: Report) -> VoteRecord | None:
                 "cellule vide et les décomptes dans Pour, Contre, Abstentions, NPPV.",
             )
             return None
-        return VoteRecord(True, Counts(**counts) if counts else None, vote_cell.place)
+        full = {k: counts.get(k, 0) for k in ("pour", "contre", "abstentions", "nppv")}
+        return VoteRecord(True, Counts(**full) if counts else None, vote_cell.place)
     if counts:
         return VoteRecord(
             False,
@@ -818,6 +820,15 @@ def parse_meeting(source: MeetingSource, report: Report) -> Meeting | None:
     def text_field(name: str, default: str = "") -> str:
         cell = fields.get(fold(name))
         return values.text(cell) if cell is not None else default
+
+    for name in ("Organisme", "Instance", "Membres"):
+        cell = fields.get(fold(name))
+        if cell is not None and len(values.text(cell)) > MAX_NAME:
+            report.error(
+                cell.place,
+                f"texte trop long ({len(values.text(cell))} caractères) : un nom de moins de "
+                f"{MAX_NAME} caractères est attendu.",
+            )
 
     date = get("Date", values.date)
     opening = get("Heure d'ouverture", values.time)

@@ -7,6 +7,7 @@ returns the value or ``None`` after reporting an error at the cell's place.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -52,7 +53,7 @@ def decimal(cell: Cell, report: Report, what: str = "un nombre") -> Decimal | No
         pass
     elif isinstance(value, int):
         return Decimal(value)
-    elif isinstance(value, float):
+    elif isinstance(value, float) and math.isfinite(value):
         return Decimal(str(value))
     elif isinstance(value, str):
         raw = value.strip()

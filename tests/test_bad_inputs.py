@@ -421,7 +421,7 @@ def test_the_other_meetings_are_still_built(tmp_path: Path) -> None:
     )
     assert_failed(tmp_path, code, output, problems=1, name="mauvaise")
     assert (tmp_path / "out" / "bonne" / "proces-verbal.docx").is_file()
-    assert "bonne : proces-verbal.docx écrit dans" in output
+    assert "bonne : proces-verbal.docx, liste-deliberations.docx, 1 extrait écrits dans" in output
 
 
 # --- warnings: the build goes on ------------------------------------------------------

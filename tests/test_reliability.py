@@ -36,7 +36,14 @@ from conftest import (
 )
 
 MEETING = SAMPLE.name  # 2016-11-28-bureau: the minutes and the tariff annex
-DOCUMENTS = ("proces-verbal.docx", "annexe-tarifs.docx")
+DOCUMENTS = (
+    "proces-verbal.docx",
+    "annexe-tarifs.docx",
+    "liste-deliberations.docx",
+    "extraits/1-convention-cadre-espaces-numeriques-de.docx",
+    "extraits/2-convention-avec-le-reseau-canope-de.docx",
+    "extraits/3-convention-de-partenariat-avec-le-centre.docx",
+)
 MANIFEST = ".make-minutes.json"
 MEETING_TIME = (2016, 11, 28, 17, 0, 0)
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
@@ -108,7 +115,8 @@ def test_rebuilding_in_place_changes_nothing(sample: Path, tmp_path: Path) -> No
     code, printed = build(sample, out)
     assert code == 0, printed
     assert {name: sha256(folder / name) for name in DOCUMENTS} == before
-    assert sorted(p.name for p in folder.iterdir()) == sorted([*DOCUMENTS, MANIFEST])
+    found = sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file())
+    assert found == sorted([*DOCUMENTS, MANIFEST])
     manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
     assert manifest["generateur"] == "make-minutes"
     assert manifest["fichiers"] == before

@@ -108,7 +108,7 @@ def build_with_tariffs(tmp_path: Path, tarifs=TARIFS, contributions=CONTRIBUTION
 def test_annex_figure_by_figure(tmp_path: Path) -> None:
     code, printed = build_with_tariffs(tmp_path)
     assert code == 0, printed
-    assert "proces-verbal.docx, annexe-tarifs.docx écrits" in printed
+    assert "proces-verbal.docx, annexe-tarifs.docx, liste-deliberations.docx" in printed
     text = docx_text(tmp_path / "out" / "m" / "annexe-tarifs.docx")
     assert text[:3] == [
         "BUREAU du 28 novembre 2016",

@@ -1,15 +1,17 @@
 """Build the default docxtpl templates of ``templates/``.
 
-Run ``python tools/make_templates.py``: ``proces-verbal.docx`` (the minutes)
-and ``annexe-tarifs.docx`` (the tariff annex) are written into the
-``templates/`` folder next to this ``tools/`` folder. Both share the same
-styles, page setup (A4 portrait, 2 cm margins) and footer ("{{ titre }} –
-page N sur M").
+Run ``python tools/make_templates.py``: ``proces-verbal.docx`` (the minutes),
+``annexe-tarifs.docx`` (the tariff annex), ``liste-deliberations.docx`` (the
+list of deliberations, CGCT L2121-25) and ``extrait.docx`` (the extract of the
+register, one per deliberation) are written into the ``templates/`` folder
+next to this ``tools/`` folder. They share the same styles, page setup (A4
+portrait, 2 cm margins) and footer ("{{ titre }} – page N sur M"; the
+extract adds its seance_titre).
 
 The templates are meant to be edited by a clerk in Word or LibreOffice, so
 all formatting lives in named styles (no direct formatting in the body).
 
-Styles of both templates:
+Styles of all the templates:
 
 - Normal: Arial 10.5 pt, justified, a little space after;
 - Title / Subtitle: the heading of the document;
@@ -20,7 +22,16 @@ Styles of both templates:
 - Balise modèle: the paragraphs that only hold template tags ({%p … %}); they
   disappear from the rendered document.
 
-Styles of the minutes only:
+Styles of the signature block (add_signatures: minutes, list, extract):
+
+- Arrêté: the sentence before the signatures ("Procès-verbal arrêté en
+  séance du …"), kept with them;
+- Signature rôle / Signature nom: the role, then the name below it with
+  room to sign, centred in their column;
+- the table style "Tableau signatures": borderless, one column per signatory
+  ({%tc %} loop), its row never splits.
+
+Styles of the minutes and of the extract (add_deliberation and the counts):
 
 - Décision: decision paragraphs (Normal, kept with the result that follows);
 - Résultat: the result of a vote (bold);
@@ -30,21 +41,41 @@ Styles of the minutes only:
   (after the preamble; under an item's heading);
 - Événement: arrivals, departures, withdrawals (before an item's heading) and
   who presides an item (after it), in italics, kept with what follows;
+- Quorum: the quorum, spaced from what precedes it (the members table).
+
+Styles of the minutes only:
+
 - Intitulé: a line that introduces a list ("Ordre du jour :"); Membres
   intitulé is based on it;
 - Ordre du jour: the items of the agenda, indented, in one tight block;
-- Pouvoir / Quorum: the proxies and the quorum, spaced from the members table;
+- Pouvoir: the proxies, spaced from the members table;
 - Membres intitulé / Membres collège / Membres nom and the table style
   "Tableau membres": the table of members.
 
-Styles of the tariff annex only:
+Styles of the tariff annex, the list and the extract:
 
 - Organisme: the line under the subtitle (name of the public body);
+- Cellule / Cellule en gras (annex and list): text cells, the bold ones for
+  the header row (and the annex's total row).
+
+Styles of the tariff annex only:
+
 - Intitulé tableau: the line that introduces a table;
-- Cellule / Cellule en gras: text cells; Montant / Montant en gras: amounts,
-  right-aligned; the bold ones for the header row and the total row;
+- Montant / Montant en gras: amounts, right-aligned;
 - the table style "Tableau tarifs": the tables of rates and of contributions.
   Every row is kept on one page and the header row repeats on each page.
+
+Styles of the list only:
+
+- the table style "Tableau délibérations" (header row repeated, rows never
+  split);
+- Mention: "Affichée le …", "Mise en ligne le …", one tight block after the
+  table.
+
+Styles of the extract only:
+
+- Certification: the lines of the certification, framed together in a small
+  box on the left half of the page.
 
 Context used by the minutes (see pipeline/documents.py), in document order:
 titre, sous_titre, preambule, effectifs[], membres_intitule,
@@ -56,8 +87,8 @@ parties[].intitule,
 parties[].deliberations[].evenements[] / .intitule / .presidence / .effectifs /
 .expose / .debats / .decision / .resultat / .votes_nominatifs[],
 parties[].points[].titre / .texte,
-cloture. A string "" and an empty list [] print nothing (not even an empty
-paragraph); the lists marked [] are lists of strings, one paragraph each; a
+cloture, arrete, signatures[].role / .nom. A string "" and an empty list []
+print nothing (not even an empty paragraph); the lists marked [] are lists of strings, one paragraph each; a
 list of blocs is a list of {"texte": str, "niveau": 0..3}.
 
 Context used by the tariff annex (all strings, already formatted):
@@ -69,6 +100,16 @@ budgets[].services[].tarifs[].categorie / .tarif / .plancher / .plafond /
 budgets[].services[].contributions[].collectivite / .categorie / .quantite /
 .montant (the table is omitted when the list is empty),
 budgets[].services[].total.
+
+Context used by the list of deliberations: titre, sous_titre, organisme,
+introduction, deliberations[].numero / .numero_acte / .titre / .issue /
+.votes (no table when the list is empty), affichage, mise_en_ligne, arrete,
+signatures[].role / .nom.
+
+Context used by the extract: titre, seance_titre, organisme, preambule,
+effectifs[], quorum, d (one deliberation, the same fields as the minutes'
+parties[].deliberations[], printed by the same add_deliberation), arrete,
+signatures[].role / .nom, certification[].
 """
 
 from __future__ import annotations
@@ -348,6 +389,32 @@ def _table_style(doc: DocumentObject, name: str, style_id: str) -> BaseStyle:
     return style
 
 
+def _borderless_table_style(doc: DocumentObject, name: str, style_id: str) -> BaseStyle:
+    """No border, no shading: a grid that only lays out side-by-side blocks."""
+    style = doc.styles.add_style(name, WD_STYLE_TYPE.TABLE)
+    style.style_id = style_id
+    style.base_style = doc.styles["Normal Table"]
+    style.quick_style = True
+    style.element.append(
+        parse_xml(f'<w:pPr {nsdecls("w")}><w:spacing w:before="0" w:after="0"/></w:pPr>')
+    )
+    none = 'w:val="nil"'
+    style.element.append(
+        parse_xml(
+            f"<w:tblPr {nsdecls('w')}>"
+            "<w:tblBorders>"
+            f"<w:top {none}/><w:left {none}/><w:bottom {none}/>"
+            f"<w:right {none}/><w:insideH {none}/><w:insideV {none}/>"
+            "</w:tblBorders>"
+            '<w:tblCellMar><w:top w:w="0" w:type="dxa"/>'
+            '<w:left w:w="108" w:type="dxa"/><w:bottom w:w="0" w:type="dxa"/>'
+            '<w:right w:w="108" w:type="dxa"/></w:tblCellMar>'
+            "</w:tblPr>"
+        )
+    )
+    return style
+
+
 def _cell_style(
     doc: DocumentObject,
     name: str,
@@ -442,7 +509,9 @@ def setup_common_styles(doc: DocumentObject) -> None:
     _setup_bullets(doc)
 
 
-def setup_minutes_styles(doc: DocumentObject) -> None:
+def setup_deliberation_styles(doc: DocumentObject) -> None:
+    """The styles of one deliberation (add_deliberation), of the counts and
+    of the quorum: the minutes and the extract share them."""
     _paragraph_style(
         doc,
         "Décision",
@@ -472,17 +541,6 @@ def setup_minutes_styles(doc: DocumentObject) -> None:
         keep_together=True,
         contextual=True,
     )
-    _paragraph_style(
-        doc,
-        "Intitulé",
-        style_id="Intitule",
-        underline=True,
-        before=6,
-        after=6,
-        keep_with_next=True,
-    )
-    # Same look as "Intitulé" (and follows it when it is edited).
-    _paragraph_style(doc, "Membres intitulé", style_id="MembresIntitule", base="Intitulé")
     # Counts of members: one line each, one tight block.
     _paragraph_style(
         doc,
@@ -506,6 +564,60 @@ def setup_minutes_styles(doc: DocumentObject) -> None:
         keep_together=True,
         contextual=True,
     )
+    _paragraph_style(doc, "Quorum", before=6, after=6)
+
+
+def setup_signature_styles(doc: DocumentObject) -> None:
+    """The signature block (add_signatures): the sentence that closes the
+    document, then one column per signatory, role above, name below, with
+    room to sign between them; the whole block is kept on one page."""
+    _paragraph_style(
+        doc,
+        "Arrêté",
+        style_id="Arrete",
+        align=WD_ALIGN_PARAGRAPH.LEFT,
+        before=12,
+        after=6,
+        keep_with_next=True,
+        keep_together=True,
+    )
+    _paragraph_style(
+        doc,
+        "Signature rôle",
+        style_id="SignatureRole",
+        align=WD_ALIGN_PARAGRAPH.CENTER,
+        before=12,
+        after=0,
+        keep_with_next=True,
+        keep_together=True,
+    )
+    _paragraph_style(
+        doc,
+        "Signature nom",
+        style_id="SignatureNom",
+        bold=True,
+        align=WD_ALIGN_PARAGRAPH.CENTER,
+        before=54,  # room to sign
+        after=12,
+        keep_with_next=True,  # with the certification of an extract
+        keep_together=True,
+    )
+    _borderless_table_style(doc, "Tableau signatures", "TableauSignatures")
+
+
+def setup_minutes_styles(doc: DocumentObject) -> None:
+    setup_deliberation_styles(doc)
+    _paragraph_style(
+        doc,
+        "Intitulé",
+        style_id="Intitule",
+        underline=True,
+        before=6,
+        after=6,
+        keep_with_next=True,
+    )
+    # Same look as "Intitulé" (and follows it when it is edited).
+    _paragraph_style(doc, "Membres intitulé", style_id="MembresIntitule", base="Intitulé")
     _paragraph_style(
         doc,
         "Ordre du jour",
@@ -518,15 +630,16 @@ def setup_minutes_styles(doc: DocumentObject) -> None:
         indent=Cm(0.75),
     )
     # The paragraphs right after the members table need their own space
-    # before (a table has no space after): proxies, then the quorum.
+    # before (a table has no space after): proxies, then the quorum (whose
+    # style comes with the deliberation ones).
     _paragraph_style(doc, "Pouvoir", before=6, after=0, contextual=True)
-    _paragraph_style(doc, "Quorum", before=6, after=6)
     _cell_style(doc, "Membres collège", "MembresCollege", bold=True)
     _cell_style(doc, "Membres nom", "MembresNom")
     _table_style(doc, "Tableau membres", "TableauMembres")
+    setup_signature_styles(doc)
 
 
-def setup_annex_styles(doc: DocumentObject) -> None:
+def _organisme_style(doc: DocumentObject) -> None:
     _paragraph_style(
         doc,
         "Organisme",
@@ -536,6 +649,15 @@ def setup_annex_styles(doc: DocumentObject) -> None:
         keep_with_next=True,
         next_style="Normal",
     )
+
+
+def _text_cell_styles(doc: DocumentObject) -> None:
+    _cell_style(doc, "Cellule", "Cellule")
+    _cell_style(doc, "Cellule en gras", "CelluleEnGras", bold=True)
+
+
+def setup_annex_styles(doc: DocumentObject) -> None:
+    _organisme_style(doc)
     _paragraph_style(
         doc,
         "Intitulé tableau",
@@ -546,11 +668,68 @@ def setup_annex_styles(doc: DocumentObject) -> None:
         after=6,
         keep_with_next=True,
     )
-    _cell_style(doc, "Cellule", "Cellule")
-    _cell_style(doc, "Cellule en gras", "CelluleEnGras", bold=True)
+    _text_cell_styles(doc)
     _cell_style(doc, "Montant", "Montant", align=WD_ALIGN_PARAGRAPH.RIGHT)
     _cell_style(doc, "Montant en gras", "MontantEnGras", bold=True, align=WD_ALIGN_PARAGRAPH.RIGHT)
     _table_style(doc, "Tableau tarifs", "TableauTarifs")
+
+
+def setup_list_styles(doc: DocumentObject) -> None:
+    _organisme_style(doc)
+    _text_cell_styles(doc)
+    _table_style(doc, "Tableau délibérations", "TableauDeliberations")
+    # Right after the table (which has no space after): one tight block.
+    _paragraph_style(
+        doc,
+        "Mention",
+        align=WD_ALIGN_PARAGRAPH.LEFT,
+        before=12,
+        after=0,
+        keep_with_next=True,
+        contextual=True,
+    )
+    setup_signature_styles(doc)
+
+
+def setup_extract_styles(doc: DocumentObject) -> None:
+    _organisme_style(doc)
+    setup_deliberation_styles(doc)
+    setup_signature_styles(doc)
+    # The lines of the certification, framed together in one small box on
+    # the left half of the page (paragraphs with the same borders join).
+    certification = _paragraph_style(
+        doc,
+        "Certification",
+        size=9.5,
+        align=WD_ALIGN_PARAGRAPH.LEFT,
+        before=3,
+        after=3,
+        keep_with_next=True,
+        keep_together=True,
+    )
+    certification.paragraph_format.right_indent = Cm(8.5)
+    _set_box_border(certification)
+
+
+def _set_box_border(style: BaseStyle) -> None:
+    """A thin grey frame around the paragraphs of `style` (consecutive ones
+    share it). w:pBdr goes before the children that _paragraph_style may
+    have set and that come after it in CT_PPr."""
+    border = f'w:val="single" w:sz="4" w:space="4" w:color="{BORDER_COLOR}"'
+    style.element.get_or_add_pPr().insert_element_before(
+        parse_xml(
+            f"<w:pBdr {nsdecls('w')}><w:top {border}/><w:left {border}/>"
+            f"<w:bottom {border}/><w:right {border}/></w:pBdr>"
+        ),
+        "w:shd",
+        "w:tabs",
+        "w:spacing",
+        "w:ind",
+        "w:contextualSpacing",
+        "w:jc",
+        "w:outlineLvl",
+        "w:rPr",
+    )
 
 
 def _set_settings_lang(doc: DocumentObject) -> None:
@@ -681,14 +860,16 @@ class Column:
     amount: bool = False  # right-aligned, in the "Montant" styles
 
 
-def add_loop_table(doc: DocumentObject, columns: list[Column], loop: str) -> Table:
+def add_loop_table(
+    doc: DocumentObject, columns: list[Column], loop: str, style: str = "Tableau tarifs"
+) -> Table:
     """Header row, then one row per item of `loop` ("x in liste").
 
     The {%tr %} tags sit alone in their own rows (docxtpl replaces the whole
     row by the tag); the row between them is repeated. The caller may add
     rows after it, then must call _finish_loop_table()."""
     table = doc.add_table(rows=4, cols=len(columns))
-    table.style = doc.styles["Tableau tarifs"]
+    table.style = doc.styles[style]
     header, loop_start, row, loop_end = table.rows
     for cell, column in zip(header.cells, columns):
         _cell_text(cell, column.header, "Montant en gras" if column.amount else "Cellule en gras")
@@ -754,6 +935,38 @@ def add_members_by_college(doc: DocumentObject) -> None:
     )
 
 
+SIGNATURE_COLUMNS = 3  # the grid of the template; docxtpl rescales it to the signatories
+
+
+def add_signatures(doc: DocumentObject) -> None:
+    """`arrete` (omitted when ""), then one column per signatory of
+    `signatures` ({role, nom}), side by side in a borderless table: the
+    {%tc %} tags sit alone in their cells (as in add_members_in_columns), the
+    cell between them is repeated. The row never splits and the sentence is
+    kept with it, so the block stays on one page. Nothing when the list is
+    empty (a row without cells would be invalid)."""
+    add_optional(doc, "arrete", "Arrêté")
+    tag(doc, "if signatures")
+    table = doc.add_table(rows=1, cols=SIGNATURE_COLUMNS)
+    table.style = doc.styles["Tableau signatures"]
+    start, signatory, end = table.rows[0].cells
+    _cell_text(start, "{%tc for s in signatures %}", "Balise modèle")
+    _cell_text(signatory, "{{ s.role }}", "Signature rôle")
+    text(signatory, "{{ s.nom }}", "Signature nom")
+    _cell_text(end, "{%tc endfor %}", "Balise modèle")
+    width = TEXT_WIDTH.twips // SIGNATURE_COLUMNS
+    widths = [width] * (SIGNATURE_COLUMNS - 1)
+    _fix_table_layout(
+        table,
+        [*widths, TEXT_WIDTH.twips - sum(widths)],
+        header_row=False,
+        header_column=False,
+        cell_widths=False,
+    )
+    _cant_split(table)
+    tag(doc, "endif")
+
+
 def add_page_field(paragraph: Paragraph, instruction: str, placeholder: str) -> None:
     """A complex field (PAGE, NUMPAGES) that Word and LibreOffice update."""
 
@@ -777,7 +990,7 @@ def add_page_field(paragraph: Paragraph, instruction: str, placeholder: str) -> 
     run_with(end)
 
 
-def setup_page(doc: DocumentObject) -> None:
+def setup_page(doc: DocumentObject, heading: str = "{{ titre }}") -> None:
     section = doc.sections[0]
     section.orientation = WD_ORIENT.PORTRAIT
     section.page_width = Cm(21)
@@ -790,7 +1003,7 @@ def setup_page(doc: DocumentObject) -> None:
     footer.is_linked_to_previous = False
     paragraph = footer.paragraphs[0]
     paragraph.style = doc.styles["Footer"]
-    paragraph.add_run("{{ titre }} – page ")
+    paragraph.add_run(heading + " – page ")
     add_page_field(paragraph, "PAGE", "1")
     paragraph.add_run(" sur ")
     add_page_field(paragraph, "NUMPAGES", "1")
@@ -807,6 +1020,21 @@ def add_agenda(doc: DocumentObject) -> None:
     text(doc, "Ordre du jour\u00a0:", "Intitulé")
     add_each(doc, "ordre_du_jour", "Ordre du jour", item="point")
     tag(doc, "endif")
+
+
+def add_deliberation(doc: DocumentObject) -> None:
+    """One deliberation `d`, as the minutes and the extract print it: the
+    events before it, its heading, who presides, its counts, the exposé,
+    the debates, the decision, the result and the named votes."""
+    add_each(doc, "d.evenements", "Événement", item="ev")
+    text(doc, "{{ d.intitule }}", "Heading 2")
+    add_optional(doc, "d.presidence", "Événement")
+    add_optional(doc, "d.effectifs", "Effectifs")
+    add_blocs(doc, "d.expose")
+    add_blocs(doc, "d.debats")
+    add_blocs(doc, "d.decision", "Décision")
+    add_optional(doc, "d.resultat", "Résultat")
+    add_each(doc, "d.votes_nominatifs", "Votes nominatifs", item="v")
 
 
 def build_minutes_body(doc: DocumentObject) -> None:
@@ -832,15 +1060,7 @@ def build_minutes_body(doc: DocumentObject) -> None:
     tag(doc, "for partie in parties")
     text(doc, "{{ partie.intitule }}", "Heading 1")
     tag(doc, "for d in partie.deliberations")
-    add_each(doc, "d.evenements", "Événement", item="ev")
-    text(doc, "{{ d.intitule }}", "Heading 2")
-    add_optional(doc, "d.presidence", "Événement")
-    add_optional(doc, "d.effectifs", "Effectifs")
-    add_blocs(doc, "d.expose")
-    add_blocs(doc, "d.debats")
-    add_blocs(doc, "d.decision", "Décision")
-    add_optional(doc, "d.resultat", "Résultat")
-    add_each(doc, "d.votes_nominatifs", "Votes nominatifs", item="v")
+    add_deliberation(doc)
     tag(doc, "endfor")
     tag(doc, "for pt in partie.points")
     add_optional(doc, "pt.titre", "Heading 2")
@@ -849,6 +1069,7 @@ def build_minutes_body(doc: DocumentObject) -> None:
     tag(doc, "endfor")
 
     add_optional(doc, "cloture")
+    add_signatures(doc)
 
 
 TARIFF_COLUMNS = [
@@ -896,21 +1117,64 @@ def build_annex_body(doc: DocumentObject) -> None:
     tag(doc, "endfor")
 
 
-def new_document(setup_own_styles: Callable[[DocumentObject], None]) -> DocumentObject:
-    """A blank document with the shared styles, its own ones, the page and footer."""
+LIST_COLUMNS = [
+    Column("N°", "d.numero", Cm(1.1)),
+    Column("N°\u00a0d’acte", "d.numero_acte", Cm(2.6)),
+    Column("Objet", "d.titre", Cm(6.4)),
+    Column("Résultat", "d.issue", Cm(2.6)),
+    Column("Votes", "d.votes", Cm(4.3)),
+]
+
+
+def build_list_body(doc: DocumentObject) -> None:
+    """The list of the deliberations of a meeting (CGCT L2121-25)."""
+    text(doc, "{{ titre }}", "Title")
+    add_optional(doc, "sous_titre", "Subtitle")
+    add_optional(doc, "organisme", "Organisme")
+    add_optional(doc, "introduction")
+    tag(doc, "if deliberations")
+    _finish_loop_table(
+        add_loop_table(doc, LIST_COLUMNS, "d in deliberations", "Tableau délibérations")
+    )
+    tag(doc, "endif")
+    add_optional(doc, "affichage", "Mention")
+    add_optional(doc, "mise_en_ligne", "Mention")
+    add_signatures(doc)
+
+
+def build_extract_body(doc: DocumentObject) -> None:
+    """« Extrait du registre des délibérations »: one deliberation `d`."""
+    text(doc, "{{ titre }}", "Title")
+    add_optional(doc, "seance_titre", "Subtitle")
+    add_optional(doc, "organisme", "Organisme")
+    add_optional(doc, "preambule")
+    add_each(doc, "effectifs", "Effectifs", item="e")
+    add_optional(doc, "quorum", "Quorum")
+    add_deliberation(doc)
+    add_signatures(doc)
+    add_each(doc, "certification", "Certification", item="ligne")
+
+
+def new_document(
+    setup_own_styles: Callable[[DocumentObject], None], heading: str = "{{ titre }}"
+) -> DocumentObject:
+    """A blank document with the shared styles, its own ones, the page and
+    footer (`heading` – page N sur M)."""
     doc = Document()
     setup_common_styles(doc)
     setup_own_styles(doc)
     _set_settings_lang(doc)
-    setup_page(doc)
+    setup_page(doc, heading)
     return doc
 
 
-def _set_properties(doc: DocumentObject, title: str, comments: str) -> None:
+def _set_properties(
+    doc: DocumentObject, title: str, comments: str, heading: str = "{{ titre }}"
+) -> None:
     # docxtpl renders the core properties too: they may use the context but
     # must not contain a Jinja delimiter otherwise.
     props = doc.core_properties
-    props.title = title + " – {{ titre }}"
+    props.title = title + " – " + heading
     props.subject = title
     props.author = "make-minutes"
     props.language = LANG
@@ -944,9 +1208,38 @@ def build_annex() -> DocumentObject:
     return doc
 
 
+def build_list() -> DocumentObject:
+    doc = new_document(setup_list_styles)
+    build_list_body(doc)
+    _set_properties(
+        doc,
+        "Liste des délibérations",
+        "Modèle de liste des délibérations. " + TAGS_COMMENT.format(tags="tc / tr"),
+    )
+    return doc
+
+
+# The footer of an extract names the meeting too (in one run: the tags stay whole).
+EXTRACT_FOOTER = "{{ titre }}{% if seance_titre %} – {{ seance_titre }}{% endif %}"
+
+
+def build_extract() -> DocumentObject:
+    doc = new_document(setup_extract_styles, EXTRACT_FOOTER)
+    build_extract_body(doc)
+    _set_properties(
+        doc,
+        "Extrait",
+        "Modèle d’extrait du registre des délibérations. " + TAGS_COMMENT.format(tags="tc"),
+        "{{ seance_titre }}",
+    )
+    return doc
+
+
 TEMPLATES: dict[str, Callable[[], DocumentObject]] = {
     "proces-verbal.docx": build_minutes,
     "annexe-tarifs.docx": build_annex,
+    "liste-deliberations.docx": build_list,
+    "extrait.docx": build_extract,
 }
 
 
