@@ -35,10 +35,14 @@ def test_default_folders_and_one_line_per_meeting(tmp_path: Path, monkeypatch) -
     code, printed = run()
     assert code == 0, printed
     assert printed.splitlines() == [
-        "2016-11-28-bureau : proces-verbal.docx, annexe-tarifs.docx, liste-deliberations.docx, "
-        "3 extraits écrits dans output/2016-11-28-bureau",
-        "2017-01-09-bureau : proces-verbal.docx, liste-deliberations.docx, 1 extrait écrits dans "
-        "output/2017-01-09-bureau",
+        (
+            "2016-11-28-bureau : proces-verbal.docx, annexe-tarifs.docx, liste-deliberations.docx, "
+            "3 extraits écrits dans output/2016-11-28-bureau"
+        ),
+        (
+            "2017-01-09-bureau : proces-verbal.docx, liste-deliberations.docx, 1 extrait écrits dans "
+            "output/2017-01-09-bureau"
+        ),
     ]
     assert (tmp_path / "output" / "2017-01-09-bureau" / "proces-verbal.docx").is_file()
 
