@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import checks, documents, output, parse
+from . import checks, documents, opendata, output, parse, pdf
 from .problems import Place, Problem, Report
 from .sources import MeetingSource
 
@@ -44,30 +44,87 @@ class Outcome:
         return not any(p.severity.value == "erreur" for p in self.problems)
 
 
-def build_meeting(
-    source: MeetingSource, out_dir: Path, templates: list[Path], force: bool = False
-) -> Outcome:
+@dataclass
+class Prepared:
+    """A meeting read, checked and rendered, not yet written."""
+
+    source: MeetingSource
+    report: Report
+    files: dict[str, bytes] = field(default_factory=dict)
+    headings: dict[str, str] = field(default_factory=dict)  # .docx name → its heading
+
+
+def prepare(source: MeetingSource, templates: list[Path]) -> Prepared:
+    """Read, check and render a meeting: every problem is in ``report``."""
     report = Report()
+    prepared = Prepared(source, report)
     meeting = parse.parse_meeting(source, report)
     analysis = checks.analyse(meeting, report) if meeting is not None else None
-    result = Outcome(source.name)
     if analysis is None:
-        result.problems = report.problems
-        return result
-    rendered: dict[str, bytes] = {}
+        return prepared
     when = dt.datetime.combine(meeting.date, meeting.opening)
     for doc in documents.documents(meeting, analysis):
         template = find_template(doc.template, templates)
         try:
-            rendered[doc.filename] = output.reproducible(
+            prepared.files[doc.filename] = output.reproducible(
                 documents.render(template, doc.context), when
             )
+            prepared.headings[doc.filename] = doc.heading
         except documents.TemplateError as exc:
             report.error(Place(str(template)), str(exc))  # path, then name and cause
+    if analysis.items:
+        lacking = opendata.missing(meeting, analysis)
+        if lacking:
+            report.warning(
+                Place(source.name),
+                "deliberations.csv (données ouvertes SCDL) n’est pas écrit : il manque "
+                + " ; ".join(lacking)
+                + ".",
+            )
+        else:
+            prepared.files["deliberations.csv"] = opendata.scdl_csv(meeting, analysis)
+    return prepared
+
+
+def add_pdfs(meetings: list[Prepared]) -> None:
+    """A PDF/A beside every .docx of the meetings without errors, in one
+    LibreOffice call; a PDF that fails is an error of its meeting."""
+    jobs = [
+        (p, name)
+        for p in meetings
+        if not p.report.errors
+        for name in p.files
+        if name.endswith(".docx")
+    ]
+    results = pdf.convert([(p.files[name], p.headings[name]) for p, name in jobs])
+    for (p, name), result in zip(jobs, results, strict=True):
+        if isinstance(result, bytes):
+            p.files[name[: -len(".docx")] + ".pdf"] = result
+        else:
+            p.report.error(Place(name), f"PDF non produit : {result}")
+
+
+def write(prepared: Prepared, out_dir: Path, force: bool = False) -> Outcome:
+    """Write a prepared meeting, all or nothing, keeping a clerk's edits."""
+    report = prepared.report
+    result = Outcome(prepared.source.name)
     if not report.errors:
-        written = output.write_all(out_dir / source.name, rendered, force)
+        written = output.write_all(out_dir / prepared.source.name, prepared.files, force)
         for path, message in written.refused:
             report.error(Place(str(path)), message)
         result.written, result.kept = written.files, written.kept
     result.problems = report.problems
     return result
+
+
+def build_meeting(
+    source: MeetingSource,
+    out_dir: Path,
+    templates: list[Path],
+    force: bool = False,
+    with_pdf: bool = False,
+) -> Outcome:
+    prepared = prepare(source, templates)
+    if with_pdf:
+        add_pdfs([prepared])
+    return write(prepared, out_dir, force)

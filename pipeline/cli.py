@@ -7,7 +7,8 @@ from pathlib import Path
 
 import click
 
-from .build import Outcome, build_meeting
+from . import pdf
+from .build import Outcome, add_pdfs, prepare, write
 from .problems import Place, Problem
 from .sources import find_meetings
 
@@ -54,6 +55,12 @@ def _common(f):
     help="Régénère aussi les documents modifiés depuis leur génération, après en avoir gardé "
     "une copie datée à côté.",
 )
+@click.option(
+    "--pdf",
+    "with_pdf",
+    is_flag=True,
+    help="Écrit aussi une copie PDF/A de chaque document (LibreOffice requis).",
+)
 @click.version_option(package_name="make-minutes", message="make-minutes %(version)s")
 @click.pass_context
 def main(
@@ -62,14 +69,23 @@ def main(
     output: Path | None,
     templates: Path | None,
     force: bool,
+    with_pdf: bool,
 ):
     """Rédige les procès-verbaux des séances à partir des classeurs de data/.
 
     Sans commande, construit toutes les réunions de ./data dans ./output.
     """
-    ctx.obj = {"data": data, "output": output, "templates": templates, "force": force}
+    ctx.obj = {
+        "data": data,
+        "output": output,
+        "templates": templates,
+        "force": force,
+        "pdf": with_pdf,
+    }
     if ctx.invoked_subcommand is None:
-        ctx.invoke(build, data=data, output=output, templates=templates, force=force)
+        ctx.invoke(
+            build, data=data, output=output, templates=templates, force=force, with_pdf=with_pdf
+        )
 
 
 @main.command(context_settings=CONTEXT)
@@ -80,6 +96,12 @@ def main(
     help="Régénère aussi les documents modifiés depuis leur génération, après en avoir gardé "
     "une copie datée à côté.",
 )
+@click.option(
+    "--pdf",
+    "with_pdf",
+    is_flag=True,
+    help="Écrit aussi une copie PDF/A de chaque document (LibreOffice requis).",
+)
 @click.pass_context
 def build(
     ctx: click.Context,
@@ -87,6 +109,7 @@ def build(
     output: Path | None,
     templates: Path | None,
     force: bool,
+    with_pdf: bool,
 ):
     """Construit les documents de chaque réunion de data/ (commande par défaut)."""
     parent = ctx.obj or {}
@@ -94,6 +117,7 @@ def build(
     output = output or parent.get("output") or Path("output")
     templates = templates or parent.get("templates")
     force = force or parent.get("force", False)
+    with_pdf = with_pdf or parent.get("pdf", False)
     folders = (
         [templates] if templates else ([Path("templates")] if Path("templates").is_dir() else [])
     )
@@ -109,22 +133,42 @@ def build(
     if not meetings:
         click.echo(NO_MEETING.format(where=f"« {data.resolve()} »"), err=True)
         sys.exit(1)
-    failed = 0
+    if with_pdf and not pdf.soffice():
+        click.echo(pdf.INSTALL, err=True)
+        sys.exit(2)
+    # Every meeting is read and rendered first, so that the PDFs of the whole
+    # run come from one LibreOffice start; then each is written on its own.
+    prepared, outcomes = [], {}
     for source in meetings:
         try:
-            outcome = build_meeting(source, output, folders, force)
+            prepared.append(prepare(source, folders))
         except Exception as exc:  # noqa: BLE001 - last guard: a bug must not hide the others
-            outcome = Outcome(source.name)
-            outcome.problems.append(
-                Problem(
-                    Place(source.name),
-                    f"erreur inattendue ({type(exc).__name__} : {exc}) ; "
-                    "rien n’a été écrit pour cette réunion. Merci de signaler ce problème.",
-                )
-            )
+            outcomes[source.name] = _unexpected(source.name, exc)
+    if with_pdf:
+        add_pdfs(prepared)
+    for p in prepared:
+        try:
+            outcomes[p.source.name] = write(p, output, force)
+        except Exception as exc:  # noqa: BLE001 - same guard for the writing
+            outcomes[p.source.name] = _unexpected(p.source.name, exc)
+    failed = 0
+    for source in meetings:
+        outcome = outcomes[source.name]
         failed += not outcome.ok
         _report(outcome)
     sys.exit(1 if failed else 0)
+
+
+def _unexpected(name: str, exc: Exception) -> Outcome:
+    outcome = Outcome(name)
+    outcome.problems.append(
+        Problem(
+            Place(name),
+            f"erreur inattendue ({type(exc).__name__} : {exc}) ; rien n’a été écrit pour cette "
+            "réunion. Merci de signaler ce problème.",
+        )
+    )
+    return outcome
 
 
 def _report(outcome: Outcome) -> None:
@@ -137,10 +181,13 @@ def _report(outcome: Outcome) -> None:
         )
     else:
         where = outcome.written[0].parent if outcome.written else ""
-        top = [p.name for p in outcome.written if p.parent == where]
-        extracts = len(outcome.written) - len(top)
+        shown = [p for p in outcome.written if p.suffix != ".pdf"]
+        top = [p.name for p in shown if p.parent == where]
+        extracts = len(shown) - len(top)
         if extracts:
             top.append(f"{extracts} extrait{'s' if extracts > 1 else ''}")
+        if len(shown) < len(outcome.written):
+            top.append("leurs copies PDF/A")
         names = ", ".join(top)
         verb = "écrits" if len(outcome.written) > 1 else "écrit"
         click.echo(f"{outcome.meeting} : {names} {verb} dans {where}")

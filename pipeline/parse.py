@@ -513,6 +513,13 @@ def parse_deliberations(sheet: Sheet, report: Report) -> list[tuple[Deliberation
         optional = {
             k: values.text(row.cells[k]) for k in ("numero_acte", "matiere") if k in row.cells
         }
+        subject = row.cells.get("matiere")
+        if subject is not None and not re.match(r"^\d\.\d{1,2}\s+\S", values.text(subject)):
+            report.error(
+                subject.place,
+                f"matière « {values.text(subject)} » illisible : attendu le code ACTES puis son "
+                "nom, par exemple « 8.1 Enseignement ».",
+            )
         deliberation = Deliberation(
             number,
             values.text(title_cell),

@@ -1,0 +1,73 @@
+"""The open-data export: deliberations.csv in the SCDL « Délibérations »
+format of OpenDataFrance, version 2.1.5 (one row per deliberation)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+
+from .checks import Analysis
+from .model import Meeting
+
+FIELDS = [
+    "COLL_NOM",
+    "COLL_SIRET",
+    "DELIB_ID",
+    "DELIB_DATE",
+    "DELIB_MATIERE_CODE",
+    "DELIB_MATIERE_NOM",
+    "DELIB_OBJET",
+    "BUDGET_ANNEE",
+    "BUDGET_NOM",
+    "PREF_ID",
+    "PREF_DATE",
+    "VOTE_EFFECTIF",
+    "VOTE_REEL",
+    "VOTE_POUR",
+    "VOTE_CONTRE",
+    "VOTE_ABSTENTION",
+    "DELIB_URL",
+]
+SUBJECT = re.compile(r"^(\d\.\d{1,2})\s+(\S.*)$")
+
+
+def missing(meeting: Meeting, analysis: Analysis) -> list[str]:
+    """What the schema requires and the meeting lacks, in French ([] when
+    the CSV can be written)."""
+    out = []
+    if not meeting.siret:
+        out.append("le SIRET de l’organisme (champ « SIRET » de la feuille « Séance »)")
+    without = [str(i.deliberation.number) for i in analysis.items if not i.deliberation.subject]
+    if without:
+        out.append(
+            "la matière ACTES (colonne « Matière ») des délibérations n° " + ", ".join(without)
+        )
+    return out
+
+
+def scdl_csv(meeting: Meeting, analysis: Analysis) -> bytes:
+    """The CSV: UTF-8, comma-separated, a header row."""
+    buffer = io.StringIO(newline="")
+    writer = csv.DictWriter(buffer, fieldnames=FIELDS, lineterminator="\r\n")
+    writer.writeheader()
+    for item in analysis.items:
+        d = item.deliberation
+        code, name = SUBJECT.match(d.subject).groups()
+        writer.writerow(
+            {
+                "COLL_NOM": meeting.body,
+                "COLL_SIRET": meeting.siret,
+                "DELIB_ID": d.act_number or f"{meeting.date:%Y%m%d}_{d.number}",
+                "DELIB_DATE": meeting.date.isoformat(),
+                "DELIB_MATIERE_CODE": code,
+                "DELIB_MATIERE_NOM": name,
+                "DELIB_OBJET": d.title,
+                "VOTE_EFFECTIF": item.attendance.in_office,
+                "VOTE_REEL": item.counts.votants,
+                "VOTE_POUR": item.counts.pour,
+                "VOTE_CONTRE": item.counts.contre,
+                "VOTE_ABSTENTION": item.counts.abstentions,
+            }
+        )
+    return buffer.getvalue().encode("utf-8")
