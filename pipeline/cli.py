@@ -22,46 +22,58 @@ et déposez-y les classeurs Excel (.xlsx) de la séance, avec les feuilles
 Le format des classeurs est décrit dans docs/data-format.md."""
 
 
-def _common(f):
-    f = click.option(
-        "--templates",
-        "templates",
-        type=click.Path(path_type=Path),
-        default=None,
-        help="Dossier de modèles .docx qui remplacent ceux fournis (défaut : ./templates s’il existe).",
-    )(f)
-    f = click.option(
-        "--output",
-        "output",
-        type=click.Path(path_type=Path),
-        default=None,
-        help="Dossier où écrire les documents (défaut : ./output).",
-    )(f)
-    f = click.option(
+COMMON_OPTIONS = [
+    click.option(
         "--data",
         "data",
         type=click.Path(path_type=Path),
         default=None,
         help="Dossier des réunions (défaut : ./data).",
-    )(f)
+    ),
+    click.option(
+        "--output",
+        "output",
+        type=click.Path(path_type=Path),
+        default=None,
+        help="Dossier où écrire les documents (défaut : ./output).",
+    ),
+    click.option(
+        "--templates",
+        "templates",
+        type=click.Path(path_type=Path),
+        default=None,
+        help="Dossier de modèles .docx qui remplacent ceux fournis (défaut : ./templates s’il existe).",
+    ),
+    click.option(
+        "--force",
+        is_flag=True,
+        help="Régénère aussi les documents modifiés depuis leur génération, après en avoir "
+        "gardé une copie datée à côté.",
+    ),
+    click.option(
+        "--pdf",
+        "with_pdf",
+        is_flag=True,
+        help="Écrit aussi une copie PDF/A de chaque document (LibreOffice requis).",
+    ),
+]
+
+
+def _common(f):
+    """The options every command accepts, in the order --help lists them."""
+    for option in reversed(COMMON_OPTIONS):
+        f = option(f)
     return f
 
 
 @click.group(invoke_without_command=True, context_settings=CONTEXT)
 @_common
-@click.option(
-    "--force",
-    is_flag=True,
-    help="Régénère aussi les documents modifiés depuis leur génération, après en avoir gardé "
-    "une copie datée à côté.",
+@click.version_option(
+    package_name="make-minutes",
+    message="make-minutes %(version)s",
+    help="Affiche la version et s’arrête.",
 )
-@click.option(
-    "--pdf",
-    "with_pdf",
-    is_flag=True,
-    help="Écrit aussi une copie PDF/A de chaque document (LibreOffice requis).",
-)
-@click.version_option(package_name="make-minutes", message="make-minutes %(version)s")
+@click.help_option("-h", "--help", help="Affiche cette aide et s’arrête.")
 @click.pass_context
 def main(
     ctx: click.Context,
@@ -90,18 +102,7 @@ def main(
 
 @main.command(context_settings=CONTEXT)
 @_common
-@click.option(
-    "--force",
-    is_flag=True,
-    help="Régénère aussi les documents modifiés depuis leur génération, après en avoir gardé "
-    "une copie datée à côté.",
-)
-@click.option(
-    "--pdf",
-    "with_pdf",
-    is_flag=True,
-    help="Écrit aussi une copie PDF/A de chaque document (LibreOffice requis).",
-)
+@click.help_option("-h", "--help", help="Affiche cette aide et s’arrête.")
 @click.pass_context
 def build(
     ctx: click.Context,
