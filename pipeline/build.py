@@ -63,6 +63,8 @@ def prepare(source: MeetingSource, templates: list[Path]) -> Prepared:
     if analysis is None:
         return prepared
     when = dt.datetime.combine(meeting.date, meeting.opening)
+    own = source.folder / "templates"  # this meeting's own templates come first
+    templates = [own, *templates] if own.is_dir() else templates
     for doc in documents.documents(meeting, analysis):
         template = find_template(doc.template, templates)
         try:

@@ -206,3 +206,16 @@ def test_a_template_that_is_not_a_document(tmp_path: Path) -> None:
     assert code == 1
     assert "modèle proces-verbal.docx : impossible de l’utiliser" in printed
     assert not (tmp_path / "out" / "m").exists()
+
+
+def test_a_meeting_s_own_templates_win_for_that_meeting_only(tmp_path: Path) -> None:
+    own = _template_with(tmp_path, "Modèle de la réunion m.")
+    make_meeting(tmp_path / "data" / "m")
+    make_meeting(tmp_path / "data" / "autre")
+    shutil.move(own, tmp_path / "data" / "m" / "templates")
+    code, printed = build(tmp_path / "data", tmp_path / "out")
+    assert code == 0, printed
+    assert "Modèle de la réunion m." in docx_text(tmp_path / "out" / "m" / "proces-verbal.docx")
+    assert "Modèle de la réunion m." not in docx_text(
+        tmp_path / "out" / "autre" / "proces-verbal.docx"
+    )
