@@ -44,6 +44,8 @@ COMMON_OPTIONS = [
         default=None,
         help="Dossier de modèles .docx qui remplacent ceux fournis (défaut : ./templates s’il existe).",
     ),
+]
+BUILD_OPTIONS = [
     click.option(
         "--force",
         is_flag=True,
@@ -66,8 +68,16 @@ def _common(f):
     return f
 
 
+def _building(f):
+    """The options of the commands that write documents."""
+    for option in reversed(BUILD_OPTIONS):
+        f = option(f)
+    return f
+
+
 @click.group(invoke_without_command=True, context_settings=CONTEXT)
 @_common
+@_building
 @click.version_option(
     package_name="make-minutes",
     message="make-minutes %(version)s",
@@ -102,6 +112,7 @@ def main(
 
 @main.command(context_settings=CONTEXT)
 @_common
+@_building
 @click.help_option("-h", "--help", help="Affiche cette aide et s’arrête.")
 @click.pass_context
 def build(
@@ -114,26 +125,9 @@ def build(
 ):
     """Construit les documents de chaque réunion de data/ (commande par défaut)."""
     parent = ctx.obj or {}
-    data = data or parent.get("data") or Path("data")
-    output = output or parent.get("output") or Path("output")
-    templates = templates or parent.get("templates")
     force = force or parent.get("force", False)
     with_pdf = with_pdf or parent.get("pdf", False)
-    folders = (
-        [templates] if templates else ([Path("templates")] if Path("templates").is_dir() else [])
-    )
-    if templates and not templates.is_dir():
-        click.echo(f"Dossier de modèles introuvable : {templates}", err=True)
-        sys.exit(2)
-    if not data.is_dir():
-        click.echo(
-            NO_MEETING.format(where=f"« {data.resolve()} » (ce dossier n’existe pas)"), err=True
-        )
-        sys.exit(1)
-    meetings = find_meetings(data)
-    if not meetings:
-        click.echo(NO_MEETING.format(where=f"« {data.resolve()} »"), err=True)
-        sys.exit(1)
+    meetings, folders, output = _setup(ctx, data, output, templates)
     if with_pdf and not pdf.soffice():
         click.echo(pdf.INSTALL, err=True)
         sys.exit(2)
@@ -157,6 +151,84 @@ def build(
         outcome = outcomes[source.name]
         failed += not outcome.ok
         _report(outcome)
+    sys.exit(1 if failed else 0)
+
+
+def _setup(
+    ctx: click.Context, data: Path | None, output: Path | None, templates: Path | None
+) -> tuple[list, list[Path], Path]:
+    """The meetings to handle, the template folders and the output folder,
+    from the options of the command or of ``make-minutes`` itself; exits
+    with a French message when there is nothing to do."""
+    parent = ctx.obj or {}
+    data = data or parent.get("data") or Path("data")
+    output = output or parent.get("output") or Path("output")
+    templates = templates or parent.get("templates")
+    folders = (
+        [templates] if templates else ([Path("templates")] if Path("templates").is_dir() else [])
+    )
+    if templates and not templates.is_dir():
+        click.echo(f"Dossier de modèles introuvable : {templates}", err=True)
+        sys.exit(2)
+    if not data.is_dir():
+        click.echo(
+            NO_MEETING.format(where=f"« {data.resolve()} » (ce dossier n’existe pas)"), err=True
+        )
+        sys.exit(1)
+    meetings = find_meetings(data)
+    if not meetings:
+        click.echo(NO_MEETING.format(where=f"« {data.resolve()} »"), err=True)
+        sys.exit(1)
+    return meetings, folders, output
+
+
+@main.command(context_settings=CONTEXT)
+@_common
+@click.help_option("-h", "--help", help="Affiche cette aide et s’arrête.")
+@click.argument("names", nargs=-1, metavar="[RÉUNION]...")
+@click.pass_context
+def check(
+    ctx: click.Context,
+    data: Path | None,
+    output: Path | None,
+    templates: Path | None,
+    names: tuple[str, ...],
+):
+    """Vérifie les réunions sans rien écrire : tous les problèmes et
+    avertissements avec leur place, un résumé par réunion.
+
+    Sans nom de réunion, vérifie toutes celles de data/.
+    """
+    meetings, folders, _ = _setup(ctx, data, output, templates)
+    if names:
+        known = {m.name: m for m in meetings}
+        unknown = [n for n in names if n not in known]
+        if unknown:
+            listed = ", ".join(f"« {m} »" for m in known)
+            click.echo(
+                f"Réunion inconnue : {', '.join(unknown)} (réunions de data/ : {listed}).", err=True
+            )
+            sys.exit(2)
+        meetings = [known[n] for n in names]
+    failed = 0
+    for source in meetings:
+        try:
+            problems = prepare(source, folders).report.problems
+        except Exception as exc:  # noqa: BLE001 - last guard, as for the build
+            problems = _unexpected(source.name, exc).problems
+        errors = [p for p in problems if p.severity.value == "erreur"]
+        warnings = [p for p in problems if p.severity.value != "erreur"]
+        failed += bool(errors)
+        summary = (
+            f"{len(errors)} problème{'s' if len(errors) > 1 else ''}"
+            if errors
+            else "aucun problème"
+        )
+        if warnings:
+            summary += f", {len(warnings)} avertissement{'s' if len(warnings) > 1 else ''}"
+        click.echo(f"{source.name} : {summary}.")
+        for p in errors + warnings:
+            click.echo(f"  - {p}")
     sys.exit(1 if failed else 0)
 
 

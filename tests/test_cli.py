@@ -101,3 +101,26 @@ def test_merged_cells_read_as_their_top_left_value(tmp_path: Path) -> None:
         "Communautés de communes",
     ]
     assert text[start + 6] == "Ernest CANDELA (excusé)"
+
+
+def test_check_lists_every_problem_and_writes_nothing(tmp_path: Path) -> None:
+    from conftest import PRESENCES
+
+    bad = [list(row) for row in PRESENCES]
+    bad[1][4] = "presnt"
+    make_meeting(tmp_path / "data" / "bonne")
+    make_meeting(tmp_path / "data" / "mauvaise", presences=bad, seance={"Date": "32/13/2016"})
+    data = str(tmp_path / "data")
+    code, printed = run("check", "--data", data, "--output", str(tmp_path / "out"))
+    assert code == 1
+    lines = [line for line in printed.splitlines() if "deliberations.csv" not in line]
+    assert lines[0] == "bonne : aucun problème, 1 avertissement."
+    assert lines[1] == "mauvaise : 2 problèmes."
+    assert "presences.xlsx, feuille « Présences », cellule E2 (colonne « Statut ») :" in lines[2]
+    assert "seance.xlsx, feuille « Séance », cellule B5 (colonne « Date ») :" in lines[3]
+    assert not (tmp_path / "out").exists()
+    # One meeting named: only that one is checked; a good one exits 0.
+    code, printed = run("check", "bonne", "--data", data)
+    assert code == 0 and "mauvaise" not in printed
+    code, printed = run("check", "inconnue", "--data", data)
+    assert code == 2 and "Réunion inconnue : inconnue" in printed
