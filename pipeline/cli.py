@@ -232,6 +232,98 @@ def check(
     sys.exit(1 if failed else 0)
 
 
+KEPT_FIELDS = (
+    "Organisme",
+    "Instance",
+    "Genre de l'instance",
+    "Membres",
+    "Lieu",
+    "Président",
+    "Quorum",
+    "Seuil du quorum",
+    "Titre",
+    "Pouvoirs par membre",
+    "Numérotation",
+    "SIRET",
+)
+
+
+@main.command(context_settings=CONTEXT)
+@_common
+@click.help_option("-h", "--help", help="Affiche cette aide et s’arrête.")
+@click.argument("name", metavar="NOM")
+@click.option(
+    "--from",
+    "earlier",
+    metavar="RÉUNION",
+    default=None,
+    help="Reprend les membres et les champs de l’organisme d’une réunion de data/.",
+)
+@click.pass_context
+def new(
+    ctx: click.Context,
+    data: Path | None,
+    output: Path | None,
+    templates: Path | None,
+    name: str,
+    earlier: str | None,
+):
+    """Crée data/NOM/ avec des classeurs vierges prêts à remplir.
+
+    Chaque feuille a ses en-têtes, chaque en-tête un commentaire qui dit ce
+    qu’on y met, et les mots attendus sont proposés en listes déroulantes.
+    Un dossier existant n’est jamais écrasé.
+    """
+    from . import blank, parse
+    from .problems import Report
+
+    data = data or (ctx.obj or {}).get("data") or Path("data")
+    folder = data / name
+    if folder.exists():
+        click.echo(f"« {folder} » existe déjà : rien n’a été écrasé.", err=True)
+        sys.exit(1)
+    seance, members = {}, None
+    if earlier:
+        source = (
+            next((m for m in find_meetings(data) if m.name == earlier), None)
+            if data.is_dir()
+            else None
+        )
+        if source is None:
+            click.echo(f"Réunion « {earlier} » introuvable dans « {data} ».", err=True)
+            sys.exit(1)
+        meeting = parse.parse_meeting(source, Report())
+        if meeting is None:
+            click.echo(
+                f"La réunion « {earlier} » a des problèmes : lancez « make-minutes check "
+                f"{earlier} » et corrigez-les d’abord.",
+                err=True,
+            )
+            sys.exit(1)
+        fields = {
+            "Organisme": meeting.body,
+            "Instance": meeting.instance,
+            "Genre de l'instance": "féminin" if meeting.instance_feminine else "masculin",
+            "Membres": meeting.members_word,
+            "Lieu": meeting.location,
+            "Président": meeting.member(meeting.president).name,
+            "Quorum": meeting.quorum_base.value,
+            "Seuil du quorum": meeting.quorum_threshold,
+            "Titre": meeting.title,
+            "Pouvoirs par membre": meeting.proxies_per_member,
+            "SIRET": meeting.siret,
+        }
+        seance = {k: v for k, v in fields.items() if v not in ("", None)}
+        # Attendance is reset: the members are kept, their status is left to fill.
+        members = [
+            [m.college, "Mme" if m.feminine else "M.", m.first_name, m.last_name]
+            for m in meeting.members
+        ]
+    written = blank.write_blank(folder, seance, members)
+    click.echo(f"{folder} créé : {', '.join(p.name for p in written)}.")
+    click.echo("Remplissez les classeurs, puis lancez « make-minutes check » et « make-minutes ».")
+
+
 def _unexpected(name: str, exc: Exception) -> Outcome:
     outcome = Outcome(name)
     outcome.problems.append(

@@ -786,6 +786,10 @@ def parse_meeting(source: MeetingSource, report: Report) -> Meeting | None:
         parse_deliberations(sheets["deliberations"], report) if "deliberations" in sheets else []
     )
     others = parse_other_items(sheets["autres_points"], report) if "autres_points" in sheets else []
+    # A sheet left with its headers only (as "make-minutes new" makes them) is no sheet.
+    for key in ("tarifs", "contributions", "votes", "autres_points"):
+        if key in sheets and len(sheets[key].rows) <= 1:
+            del sheets[key]
     tariffs = parse_tariffs(sheets["tarifs"], report) if "tarifs" in sheets else None
     contributions = (
         parse_contributions(sheets["contributions"], tariffs, report)
