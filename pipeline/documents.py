@@ -611,7 +611,7 @@ def extract_filename(d) -> str:
     at most 40 characters), so that no / nor accent reaches the file name."""
     from slugify import slugify
 
-    slug = slugify(d.title, max_length=40, word_boundary=True) or "deliberation"
+    slug = slugify(d.title, max_length=40, word_boundary=True, save_order=True) or "deliberation"
     return f"extraits/{d.act_number or d.number}-{slug}.docx"
 
 

@@ -6,9 +6,11 @@ from __future__ import annotations
 import csv
 import io
 import re
+from typing import TYPE_CHECKING
 
-from .checks import Analysis
-from .model import Meeting
+if TYPE_CHECKING:  # the parser imports SUBJECT from here: no import cycle at run time
+    from .checks import Analysis
+    from .model import Meeting
 
 FIELDS = [
     "COLL_NOM",
@@ -29,6 +31,7 @@ FIELDS = [
     "VOTE_ABSTENTION",
     "DELIB_URL",
 ]
+# The ACTES subject as typed in « Matière »: its code, then its name.
 SUBJECT = re.compile(r"^(\d\.\d{1,2})\s+(\S.*)$")
 
 
@@ -40,9 +43,8 @@ def missing(meeting: Meeting, analysis: Analysis) -> list[str]:
         out.append("le SIRET de l’organisme (champ « SIRET » de la feuille « Séance »)")
     without = [str(i.deliberation.number) for i in analysis.items if not i.deliberation.subject]
     if without:
-        out.append(
-            "la matière ACTES (colonne « Matière ») des délibérations n° " + ", ".join(without)
-        )
+        which = "de la délibération" if len(without) == 1 else "des délibérations"
+        out.append(f"la matière ACTES (colonne « Matière ») {which} n° " + ", ".join(without))
     return out
 
 

@@ -34,6 +34,7 @@ MANIFEST = ".make-minutes.json"
 class Written:
     files: list[Path] = field(default_factory=list)
     kept: list[Path] = field(default_factory=list)  # copies of edited files (--force)
+    removed: list[Path] = field(default_factory=list)  # unedited files of an earlier run
     refused: list[tuple[Path, str]] = field(default_factory=list)  # file, message
 
 
@@ -122,6 +123,16 @@ def write_all(
             result.files.append(folder / name)
             manifest[name] = digest(files[name])
         temporary.clear()
+        # What an earlier run wrote and this one does not (an extract renamed
+        # with its title, the PDFs of a run with --pdf): removed when unedited,
+        # so that no stale document lies beside the current ones.
+        for name in [n for n in manifest if n not in files]:
+            stale = folder / name
+            if stale.is_file() and digest(stale.read_bytes()) == manifest[name]:
+                stale.unlink()
+                result.removed.append(stale)
+            if not stale.exists() or stale in result.removed:
+                del manifest[name]
         body = json.dumps(
             {"generateur": "make-minutes", "fichiers": dict(sorted(manifest.items()))},
             ensure_ascii=False,

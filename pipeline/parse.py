@@ -27,6 +27,7 @@ from .model import (
     Vote,
     VoteRecord,
 )
+from .opendata import SUBJECT
 from .problems import Place, Report
 from .sources import SHEET_TITLES, Cell, MeetingSource, Sheet, fold, read_workbook, with_column
 
@@ -514,7 +515,9 @@ def parse_deliberations(sheet: Sheet, report: Report) -> list[tuple[Deliberation
             k: values.text(row.cells[k]) for k in ("numero_acte", "matiere") if k in row.cells
         }
         subject = row.cells.get("matiere")
-        if subject is not None and not re.match(r"^\d\.\d{1,2}\s+\S", values.text(subject)):
+        if subject is not None:
+            optional["matiere"] = " ".join(values.text(subject).split())
+        if subject is not None and not SUBJECT.match(optional["matiere"]):
             report.error(
                 subject.place,
                 f"matière « {values.text(subject)} » illisible : attendu le code ACTES puis son "
