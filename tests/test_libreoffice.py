@@ -4,46 +4,9 @@ checks the PDF itself."""
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
 from pathlib import Path
 
-import pytest
-from conftest import run
-
-SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
-PDFTOTEXT = shutil.which("pdftotext")
-
-# CI installs LibreOffice (.ci/run): there a missing soffice is a failure.
-needs_libreoffice = pytest.mark.skipif(
-    not (SOFFICE and PDFTOTEXT) and not os.environ.get("CI"),
-    reason="LibreOffice (soffice) et pdftotext absents : voir .ci/run",
-)
-
-
-def to_pdf_text(document: Path, tmp_path: Path) -> str:
-    assert SOFFICE and PDFTOTEXT, "soffice and pdftotext are required (installed by .ci/run)"
-    profile = tmp_path / "lo-profile"
-    subprocess.run(
-        [
-            SOFFICE,
-            f"-env:UserInstallation=file://{profile}",
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(tmp_path / "pdf"),
-            str(document),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=180,
-    )
-    pdf = tmp_path / "pdf" / (document.stem + ".pdf")
-    assert pdf.is_file(), "LibreOffice did not produce a PDF: the document did not load"
-    result = subprocess.run([PDFTOTEXT, "-layout", str(pdf), "-"], check=True, capture_output=True)
-    return " ".join(result.stdout.decode("utf-8").split())
+from conftest import needs_libreoffice, run, to_pdf_text
 
 
 @needs_libreoffice

@@ -33,6 +33,7 @@ from conftest import (
     make_meeting,
     normalise,
     run,
+    to_pdf_text,
 )
 
 MEETING = SAMPLE.name  # 2016-11-28-bureau: the minutes and the tariff annex
@@ -46,8 +47,6 @@ DOCUMENTS = (
 )
 MANIFEST = ".make-minutes.json"
 MEETING_TIME = (2016, 11, 28, 17, 0, 0)
-SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
-PDFTOTEXT = shutil.which("pdftotext")
 
 
 def build(data: Path, out: Path, *extra: str) -> tuple[int, str]:
@@ -486,34 +485,11 @@ def excel_escapes(workbook: Path, replacements: dict[str, str]) -> None:
             package.writestr(info, content)
 
 
-@pytest.mark.skipif(
-    not (SOFFICE and PDFTOTEXT) and not os.environ.get("CI"),
-    reason="LibreOffice (soffice) et pdftotext absents : voir .ci/run",
-)
+@needs_libreoffice
 def test_hostile_minutes_open_in_libreoffice(tmp_path: Path) -> None:
-    assert SOFFICE and PDFTOTEXT, "soffice and pdftotext are required in CI"
     hostile_meeting(tmp_path / "data" / "m", HOSTILE_TITLE)
     code, printed = build(tmp_path / "data", tmp_path / "out")
     assert code == 0, printed
-    minutes = tmp_path / "out" / "m" / "proces-verbal.docx"
-    subprocess.run(
-        [
-            SOFFICE,
-            f"-env:UserInstallation=file://{tmp_path / 'lo-profile'}",
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(tmp_path / "pdf"),
-            str(minutes),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=180,
-    )
-    pdf = tmp_path / "pdf" / "proces-verbal.pdf"
-    assert pdf.is_file(), "LibreOffice did not produce a PDF: the document did not load"
-    result = subprocess.run([PDFTOTEXT, "-layout", str(pdf), "-"], check=True, capture_output=True)
-    text = " ".join(result.stdout.decode("utf-8").split())
+    text = to_pdf_text(tmp_path / "out" / "m" / "proces-verbal.docx", tmp_path)
     assert "BUREAU du 28 novembre 2016" in text
     assert "A & B < C > D" in text
