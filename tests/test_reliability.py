@@ -31,6 +31,7 @@ from conftest import (
     SAMPLE,
     docx_text,
     make_meeting,
+    needs_libreoffice,
     normalise,
     run,
     to_pdf_text,
