@@ -22,27 +22,16 @@ et déposez-y les classeurs Excel (.xlsx) de la séance, avec les feuilles
 Le format des classeurs est décrit dans docs/data-format.md."""
 
 
+def _folder_option(name: str, help: str):
+    return click.option(name, name[2:], type=click.Path(path_type=Path), default=None, help=help)
+
+
 COMMON_OPTIONS = [
-    click.option(
-        "--data",
-        "data",
-        type=click.Path(path_type=Path),
-        default=None,
-        help="Dossier des réunions (défaut : ./data).",
-    ),
-    click.option(
-        "--output",
-        "output",
-        type=click.Path(path_type=Path),
-        default=None,
-        help="Dossier où écrire les documents (défaut : ./output).",
-    ),
-    click.option(
+    _folder_option("--data", "Dossier des réunions (défaut : ./data)."),
+    _folder_option("--output", "Dossier où écrire les documents (défaut : ./output)."),
+    _folder_option(
         "--templates",
-        "templates",
-        type=click.Path(path_type=Path),
-        default=None,
-        help="Dossier de modèles .docx qui remplacent ceux fournis (défaut : ./templates s’il existe).",
+        "Dossier de modèles .docx qui remplacent ceux fournis (défaut : ./templates s’il existe).",
     ),
 ]
 BUILD_OPTIONS = [
