@@ -219,3 +219,14 @@ def test_a_meeting_s_own_templates_win_for_that_meeting_only(tmp_path: Path) -> 
     assert "Modèle de la réunion m." not in docx_text(
         tmp_path / "out" / "autre" / "proces-verbal.docx"
     )
+
+
+def test_documents_carry_no_stale_thumbnail(sample: Path, tmp_path: Path) -> None:
+    """python-docx's blank document has a thumbnail of itself; file managers
+    would preview that picture instead of the minutes."""
+    import zipfile
+
+    assert run("--data", str(sample), "--output", str(tmp_path / "out"))[0] == 0
+    for document in (tmp_path / "out").rglob("*.docx"):
+        names = zipfile.ZipFile(document).namelist()
+        assert not [n for n in names if "thumbnail" in n], document

@@ -124,6 +124,7 @@ from docx.enum.section import WD_ORIENT
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Length, Pt, RGBColor
@@ -1173,6 +1174,12 @@ def _set_properties(
 ) -> None:
     # docxtpl renders the core properties too: they may use the context but
     # must not contain a Jinja delimiter otherwise.
+    # python-docx's blank document carries a thumbnail of itself: a file
+    # manager would preview that instead of the template.
+    rels = doc.part.package.rels
+    for key, rel in list(rels.items()):
+        if rel.reltype == RT.THUMBNAIL:
+            rels.pop(key)
     props = doc.core_properties
     props.title = title + " – " + heading
     props.subject = title
