@@ -24,6 +24,18 @@ def default_templates() -> Path:
     return installed if installed.is_dir() else here.parent / "templates"
 
 
+def _differs_from_default(template: Path) -> bool:
+    """A template other than the shipped one of that name (a copy left
+    unchanged in ./templates is the default still)."""
+    shipped = default_templates() / template.name
+    if template.resolve() == shipped.resolve():
+        return False
+    try:
+        return template.read_bytes() != shipped.read_bytes()
+    except OSError:
+        return True
+
+
 def find_template(name: str, folders: list[Path]) -> Path:
     """The first folder holding ``name`` wins; the shipped one comes last."""
     for folder in [*folders, default_templates()]:
@@ -37,6 +49,7 @@ class Outcome:
     meeting: str
     written: list[Path] = field(default_factory=list)
     kept: list[Path] = field(default_factory=list)  # copies of edited documents (--force)
+    templates: list[Path] = field(default_factory=list)  # templates used that are not the default
     problems: list[Problem] = field(default_factory=list)
 
     @property
@@ -52,6 +65,7 @@ class Prepared:
     report: Report
     files: dict[str, bytes] = field(default_factory=dict)
     headings: dict[str, str] = field(default_factory=dict)  # .docx name → its heading
+    templates: set[Path] = field(default_factory=set)  # the ones that are not the default
 
 
 def prepare(source: MeetingSource, templates: list[Path]) -> Prepared:
@@ -67,6 +81,8 @@ def prepare(source: MeetingSource, templates: list[Path]) -> Prepared:
     templates = [own, *templates] if own.is_dir() else templates
     for doc in documents.documents(meeting, analysis):
         template = find_template(doc.template, templates)
+        if _differs_from_default(template):
+            prepared.templates.add(template)
         try:
             prepared.files[doc.filename] = output.reproducible(
                 documents.render(template, doc.context), when
@@ -110,6 +126,7 @@ def write(prepared: Prepared, out_dir: Path, force: bool = False) -> Outcome:
     """Write a prepared meeting, all or nothing, keeping a clerk's edits."""
     report = prepared.report
     result = Outcome(prepared.source.name)
+    result.templates = sorted(prepared.templates)
     if not report.errors:
         written = output.write_all(out_dir / prepared.source.name, prepared.files, force)
         for path, message in written.refused:

@@ -347,6 +347,8 @@ def _report(outcome: Outcome) -> None:
         click.echo(f"{outcome.meeting} : {names} {verb} dans {where}")
         for copy in outcome.kept:
             click.echo(f"  - votre version modifiée est gardée dans {copy.name}")
+        for template in outcome.templates:
+            click.echo(f"  - modèle utilisé : {template}")
     for p in errors + warnings:
         click.echo(f"  - {p}")
 

@@ -230,3 +230,15 @@ def test_documents_carry_no_stale_thumbnail(sample: Path, tmp_path: Path) -> Non
     for document in (tmp_path / "out").rglob("*.docx"):
         names = zipfile.ZipFile(document).namelist()
         assert not [n for n in names if "thumbnail" in n], document
+
+
+def test_the_command_names_a_template_that_is_not_the_default(tmp_path: Path) -> None:
+    folder = _template_with(tmp_path, "Modèle modifié.")
+    make_meeting(tmp_path / "data" / "m")
+    code, printed = build(tmp_path / "data", tmp_path / "out", "--templates", str(folder))
+    assert code == 0, printed
+    assert f"  - modèle utilisé : {folder / 'proces-verbal.docx'}" in printed.splitlines()
+    # The other documents use the shipped templates: not named.
+    assert "liste-deliberations.docx" not in printed.split("modèle utilisé")[-1]
+    code, printed = build(tmp_path / "data", tmp_path / "out2")
+    assert "modèle utilisé" not in printed
