@@ -203,7 +203,12 @@ class Meeting:
     votes: tuple[NamedVote, ...] = ()
     tariffs: tuple[Tariff, ...] = ()
     contributions: tuple[Contribution, ...] = ()
-    has_tariff_sheet: bool = False  # the annex is written when the meeting has a Tarifs sheet
+
+    @property
+    def has_tariff_sheet(self) -> bool:
+        """The annex is written when the meeting has a Tarifs sheet with rates
+        (a sheet left with its headers only counts as absent)."""
+        return bool(self.tariffs)
 
     def member(self, key: str) -> Member:
         return next(m for m in self.members if m.key == key)

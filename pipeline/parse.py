@@ -936,7 +936,6 @@ def parse_meeting(source: MeetingSource, report: Report) -> Meeting | None:
         votes=tuple(votes),
         tariffs=tuple(tariffs or ()),
         contributions=tuple(contributions),
-        has_tariff_sheet=tariffs is not None,
     )
 
 

@@ -1195,66 +1195,66 @@ TAGS_COMMENT = (
 )
 
 
-def build_minutes() -> DocumentObject:
-    doc = new_document(setup_minutes_styles)
-    build_minutes_body(doc)
-    _set_properties(
-        doc, "Procès-verbal", "Modèle de procès-verbal. " + TAGS_COMMENT.format(tags="tc / tr")
-    )
-    return doc
+@dataclass(frozen=True)
+class TemplateSpec:
+    """What makes one template: its own styles, its body, its properties."""
+
+    setup_styles: Callable[[DocumentObject], None]
+    build_body: Callable[[DocumentObject], None]
+    title: str  # document property, followed by the rendered heading
+    description: str  # the first words of the "comments" property
+    tags: str  # the table tags it uses, for the comment
+    footer: str = "{{ titre }}"
+    heading: str = "{{ titre }}"  # rendered into the title property
+
+    def build(self) -> DocumentObject:
+        doc = new_document(self.setup_styles, self.footer)
+        self.build_body(doc)
+        comments = self.description + " " + TAGS_COMMENT.format(tags=self.tags)
+        _set_properties(doc, self.title, comments, self.heading)
+        return doc
 
 
-def build_annex() -> DocumentObject:
-    doc = new_document(setup_annex_styles)
-    build_annex_body(doc)
-    _set_properties(
-        doc,
+TEMPLATES: dict[str, TemplateSpec] = {
+    "proces-verbal.docx": TemplateSpec(
+        setup_minutes_styles,
+        build_minutes_body,
+        "Procès-verbal",
+        "Modèle de procès-verbal.",
+        "tc / tr",
+    ),
+    "annexe-tarifs.docx": TemplateSpec(
+        setup_annex_styles,
+        build_annex_body,
         "Annexe des tarifs",
-        "Modèle d’annexe des tarifs. " + TAGS_COMMENT.format(tags="tr"),
-    )
-    return doc
-
-
-def build_list() -> DocumentObject:
-    doc = new_document(setup_list_styles)
-    build_list_body(doc)
-    _set_properties(
-        doc,
+        "Modèle d’annexe des tarifs.",
+        "tr",
+    ),
+    "liste-deliberations.docx": TemplateSpec(
+        setup_list_styles,
+        build_list_body,
         "Liste des délibérations",
-        "Modèle de liste des délibérations. " + TAGS_COMMENT.format(tags="tc / tr"),
-    )
-    return doc
-
-
-# The footer of an extract names the meeting too (in one run: the tags stay whole).
-EXTRACT_FOOTER = "{{ titre }}{% if seance_titre %} – {{ seance_titre }}{% endif %}"
-
-
-def build_extract() -> DocumentObject:
-    doc = new_document(setup_extract_styles, EXTRACT_FOOTER)
-    build_extract_body(doc)
-    _set_properties(
-        doc,
+        "Modèle de liste des délibérations.",
+        "tc / tr",
+    ),
+    "extrait.docx": TemplateSpec(
+        setup_extract_styles,
+        build_extract_body,
         "Extrait",
-        "Modèle d’extrait du registre des délibérations. " + TAGS_COMMENT.format(tags="tc"),
-        "{{ seance_titre }}",
-    )
-    return doc
-
-
-TEMPLATES: dict[str, Callable[[], DocumentObject]] = {
-    "proces-verbal.docx": build_minutes,
-    "annexe-tarifs.docx": build_annex,
-    "liste-deliberations.docx": build_list,
-    "extrait.docx": build_extract,
+        "Modèle d’extrait du registre des délibérations.",
+        "tc",
+        # The footer of an extract names the meeting too (in one run: the tags stay whole).
+        footer="{{ titre }}{% if seance_titre %} – {{ seance_titre }}{% endif %}",
+        heading="{{ seance_titre }}",
+    ),
 }
 
 
 def main() -> None:
     TEMPLATES_DIR.mkdir(parents=True, exist_ok=True)
-    for name, build in TEMPLATES.items():
+    for name, spec in TEMPLATES.items():
         path = TEMPLATES_DIR / name
-        build().save(str(path))
+        spec.build().save(str(path))
         print(f"écrit : {path}")
 
 
