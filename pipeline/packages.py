@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+from dataclasses import dataclass, field
 from pathlib import Path
 
 # Far above any meeting (the largest assemblies: a few hundred members and
@@ -116,3 +117,162 @@ def _scan(
                     return False, rows, merged
             tail = data[-_OVERLAP:]
     return False, rows, merged
+
+
+# --- the shape of each sheet, before the reader builds it -------------------------------
+#
+# The reader (python-calamine) builds each sheet as a full rectangle, from the
+# first to the last cell used: a lone value typed in XFD1048576 would ask for
+# seventeen thousand million cells. So the sheets' XML is surveyed first, from
+# the cells' own references, and a sheet whose rectangle would be absurd is
+# refused before it is read. The survey also finds what calamine cannot tell
+# from an empty cell: a formula that has no stored result, and a formula error.
+
+MAX_RECTANGLE = 2_000_000  # cells from A1 to the last row and column used
+
+
+@dataclass
+class Shape:
+    """What the survey found in one sheet; references are like "F2"."""
+
+    rows: int = 0  # the last row used
+    columns: int = 0  # the last column used
+    far: str = ""  # the cell that reaches farthest (row × column)
+    filled: int = 0  # rows holding at least one cell (ODS) or cells (XLSX)
+    errors: list[tuple[str, str]] = field(default_factory=list)  # (cell, "#DIV/0!")
+    unset: list[str] = field(default_factory=list)  # formulas without a stored value
+    merged: list[tuple[int, int, int, int]] = field(default_factory=list)  # ODS only
+
+    @property
+    def rectangle(self) -> int:
+        return self.rows * self.columns
+
+
+_NS = r"(?:[A-Za-z_][\w.-]*:)?"
+_CELL_REF = re.compile(rb"<" + _NS.encode() + rb'c\s[^>]*?\br="([A-Z]{1,3})([0-9]{1,7})"')
+_ERROR_CELL = re.compile(rb"<" + _NS.encode() + rb'c\s([^>]*\bt="e"[^>]*)>')
+_FORMULA = re.compile(rb"<" + _NS.encode() + rb"f[\s/>]")
+_CELL_END = re.compile(rb"</" + _NS.encode() + rb"c>")
+_VALUE = re.compile(rb"<" + _NS.encode() + rb"v>([^<]*)<")
+_REF = re.compile(rb'\br="([A-Z]{1,3}[0-9]{1,7})"')
+_TYPE_STR = re.compile(rb'\bt="str"')
+
+
+def column_letters(n: int) -> str:
+    letters = ""
+    while n:
+        n, rest = divmod(n - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def xlsx_shapes(path: Path) -> dict[str, Shape]:
+    """The shape of each worksheet of an .xlsx, by sheet name. Call only
+    once :func:`refusal` has passed the package."""
+    from defusedxml import ElementTree
+
+    rel = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+    shapes: dict[str, Shape] = {}
+    with zipfile.ZipFile(path) as package:
+        names = {n.lower(): n for n in package.namelist()}
+        book = names.get("xl/workbook.xml")
+        rels = names.get("xl/_rels/workbook.xml.rels")
+        if not book or not rels:
+            return shapes
+        targets = {
+            r.get("Id"): r.get("Target", "")
+            for r in ElementTree.fromstring(package.read(rels))
+            if r.get("Id")
+        }
+        for sheet in ElementTree.fromstring(package.read(book)).iter():
+            if not sheet.tag.endswith("}sheet"):
+                continue
+            target = targets.get(sheet.get(rel), "")
+            part = target.lstrip("/") if target.startswith("/") else "xl/" + target
+            part = names.get(part.lower())
+            if part:
+                shapes[sheet.get("name", "")] = _xlsx_shape(package.read(part))
+    return shapes
+
+
+def _xlsx_shape(xml: bytes) -> Shape:
+    shape = Shape()
+    refs = _CELL_REF.findall(xml)
+    shape.filled = len(refs)
+    if refs:
+        widest = max({c for c, _ in refs}, key=lambda c: (len(c), c))
+        lowest = max({r for _, r in refs}, key=lambda r: (len(r), r))
+        shape.columns, shape.rows = _column(widest), int(lowest)
+        far = next((c + r for c, r in reversed(refs) if r == lowest), None)
+        if shape.columns > shape.rows:
+            far = next(c + r for c, r in reversed(refs) if c == widest)
+        shape.far = (far or b"").decode()
+    for m in _ERROR_CELL.finditer(xml):
+        ref = _REF.search(m[1])
+        end = _CELL_END.search(xml, m.end())
+        value = _VALUE.search(xml, m.end(), end.start() if end else len(xml))
+        if ref:
+            shape.errors.append((ref[1].decode(), value[1].decode() if value else "#N/A"))
+    for m in _FORMULA.finditer(xml):
+        start = xml.rfind(b"<", 0, m.start())  # the cell's start tag precedes <f>
+        end = _CELL_END.search(xml, m.end())
+        head = xml[start : xml.find(b">", start) + 1]
+        ref = _REF.search(head)
+        if not ref or end is None:
+            continue
+        value = _VALUE.search(xml, m.end(), end.start())
+        stored = value is not None and (value[1] != b"" or _TYPE_STR.search(head))
+        if not stored and b't="e"' not in head:
+            shape.unset.append(ref[1].decode())
+    return shape
+
+
+_TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
+_OFFICE = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
+_CALCEXT = "urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0"
+_TEXT_P = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}p"
+
+
+def ods_shapes(path: Path) -> dict[str, Shape]:
+    """The shape of each table of an .ods (its ``content.xml``), by name,
+    merged ranges included (calamine does not give them for this format).
+    Repeated rows and columns are counted, never expanded."""
+    from defusedxml import ElementTree
+
+    t = lambda name: f"{{{_TABLE}}}{name}"  # noqa: E731
+    shapes: dict[str, Shape] = {}
+    shape, row = Shape(), 0
+    with zipfile.ZipFile(path) as package, package.open("content.xml") as stream:
+        for event, element in ElementTree.iterparse(stream, events=("start", "end")):
+            if element.tag == t("table"):
+                if event == "start":
+                    shape, row = Shape(), 0
+                    shapes[element.get(t("name"), "")] = shape
+                continue
+            if event != "end" or element.tag != t("table-row"):
+                continue
+            repeat = int(element.get(t("number-rows-repeated"), "1"))
+            column, used = 0, 0
+            for cell in element:
+                span = int(cell.get(t("number-columns-repeated"), "1"))
+                if cell.get(f"{{{_OFFICE}}}value-type") or len(cell):
+                    used = column + span
+                    ref = f"{column_letters(column + 1)}{row + 1}"
+                    if cell.get(f"{{{_CALCEXT}}}value-type") == "error":
+                        shape.errors.append((ref, "".join(cell.itertext()).strip() or "#N/A"))
+                    rows_spanned = int(cell.get(t("number-rows-spanned"), "1"))
+                    cols_spanned = int(cell.get(t("number-columns-spanned"), "1"))
+                    if rows_spanned > 1 or cols_spanned > 1:
+                        shape.merged.append(
+                            (row + 1, column + 1, row + rows_spanned, column + cols_spanned)
+                        )
+                column += span
+            if used:
+                shape.filled += repeat
+                shape.rows = row + repeat
+                if used > shape.columns or row + repeat >= shape.rows:
+                    shape.far = f"{column_letters(used)}{row + repeat}"
+                shape.columns = max(shape.columns, used)
+            row += repeat
+            element.clear()
+    return shapes

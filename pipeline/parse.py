@@ -210,7 +210,8 @@ def _table(sheet: Sheet, report: Report) -> list[Row]:
     """The rows of a sheet whose first non-empty row holds the headers."""
     columns = COLUMNS[sheet.key]
     if not sheet.rows:
-        report.error(sheet.place, "la feuille est vide : attendu une ligne d’en-têtes.")
+        if not sheet.refused:  # a refused sheet has its own message already
+            report.error(sheet.place, "la feuille est vide : attendu une ligne d’en-têtes.")
         return []
     header, *body = sheet.rows
     by_name = {name: key for key, col in columns.items() for name in col.names}

@@ -20,9 +20,17 @@ from defusedxml import DefusedXmlException
 from . import packages
 from .problems import Place, Report
 
-WORKBOOK_SUFFIXES = {".xlsx", ".xlsm"}
+# Read alike, by python-calamine: Excel (2007 and later, and 97-2003) and
+# LibreOffice Calc.
+WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods"}
 # Spreadsheet files a clerk may drop that this version does not read.
-UNSUPPORTED_SUFFIXES = {".xls", ".ods", ".csv", ".numbers", ".xlsb"}
+UNSUPPORTED_SUFFIXES = {".csv", ".numbers", ".xlsb", ".fods"}
+FORMATS = {
+    ".xlsx": "Excel (.xlsx)",
+    ".xlsm": "Excel (.xlsm)",
+    ".xls": "Excel 97-2003 (.xls)",
+    ".ods": "LibreOffice Calc (.ods)",
+}
 SKIPPED_FOLDERS = {"exposes", "templates"}
 DEFAULT_SHEET_NAMES = {"feuil1", "feuille1", "sheet1"}
 
@@ -68,6 +76,7 @@ class Sheet:
     name: str  # as the clerk typed it
     file: str
     rows: tuple[tuple[Cell, ...], ...]  # every non-empty row, header included
+    refused: bool = False  # not read: its problem is reported already
 
     @property
     def place(self) -> Place:
@@ -116,61 +125,90 @@ def find_meetings(data_dir: Path) -> list[MeetingSource]:
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
-_OOXML_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
-
-
 def _clean(value: Any) -> Any:
     if isinstance(value, str):
-        # Excel writes characters XML cannot hold as _xHHHH_ (and "_" before
-        # such a sequence as _x005F_); openpyxl leaves them encoded in cells.
-        value = _OOXML_ESCAPE.sub(lambda m: chr(int(m[1], 16)), value)
+        # Excel's _xHHHH_ escapes come decoded from the reader.
         value = unicodedata.normalize("NFC", value.replace("\r\n", "\n").replace("\r", "\n"))
         value = value.strip()
         return value or None
+    if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
+        return int(value)  # every number of a workbook is stored as a float
     return value
 
 
-def _open(path: Path, report: Report):
-    """Both views of a workbook: cached values, and formulas (to tell a
-    formula that has no cached value from an empty cell)."""
-    import openpyxl  # heavy: imported where used
-    from openpyxl.utils.exceptions import InvalidFileException
+class _Book:
+    """An open workbook: the reader's object and the survey of its sheets."""
+
+    def __init__(self, reader, shapes: dict[str, packages.Shape], suffix: str):
+        self.reader, self.shapes, self.suffix = reader, shapes, suffix
+
+    def sheet_names(self) -> list[str]:
+        from python_calamine import SheetTypeEnum
+
+        return [
+            s.name
+            for s in self.reader.sheets_metadata
+            if s.typ in (SheetTypeEnum.WorkSheet, SheetTypeEnum.DialogSheet)
+        ]
+
+
+def _open(path: Path, report: Report) -> _Book | None:
+    """The workbook, judged and surveyed before it is read."""
+    import python_calamine  # heavy: imported where used
 
     place = Place(path.name)
+    suffix = path.suffix.lower()
+    expected = f"un classeur {FORMATS[suffix]}"
     try:
-        head = path.read_bytes()[:8]
+        with path.open("rb") as f:
+            head = f.read(8)
     except OSError as exc:
         report.error(place, f"impossible de lire le fichier ({exc.strerror}).")
-        return None, None
+        return None
     if not head:
-        report.error(place, "le fichier est vide : attendu un classeur Excel (.xlsx).")
-        return None, None
-    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        report.error(place, f"le fichier est vide : attendu {expected}.")
+        return None
+    ole = head.startswith(b"\xd0\xcf\x11\xe0")
+    if ole and suffix != ".xls":
         report.error(
             place,
             "ce classeur est protégé par un mot de passe ou enregistré dans l’ancien format "
             "Excel 97-2003 : enregistrez-le sans mot de passe au format .xlsx.",
         )
-        return None, None
-    refusal = packages.refusal(path, "ce classeur", count_rows=True)
-    if refusal:
-        report.error(place, refusal)
-        return None, None
+        return None
+    if not ole and suffix == ".xls" or not head.startswith(b"PK") and suffix != ".xls":
+        report.error(place, f"ce fichier n’est pas {expected} lisible.")
+        return None
+    shapes: dict[str, packages.Shape] = {}
+    if suffix != ".xls":  # a zip: judged, then surveyed
+        refusal = packages.refusal(path, "ce classeur", count_rows=True)
+        if refusal:
+            report.error(place, refusal)
+            return None
+        try:
+            shapes = (packages.ods_shapes if suffix == ".ods" else packages.xlsx_shapes)(path)
+        except DefusedXmlException:
+            report.error(place, f"ce classeur {packages.HOSTILE_XML}.")
+            return None
+        except (zipfile.BadZipFile, KeyError, ValueError, SyntaxError, OSError):
+            report.error(place, f"ce fichier n’est pas {expected} lisible.")
+            return None
     try:
-        values = openpyxl.load_workbook(path, data_only=True)
-        formulas = openpyxl.load_workbook(path, data_only=False)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError):
-        report.error(place, "ce fichier n’est pas un classeur Excel (.xlsx) lisible.")
-        return None, None
-    except DefusedXmlException:
-        report.error(place, f"ce classeur {packages.HOSTILE_XML}.")
-        return None, None
-    except Exception as exc:  # noqa: BLE001 - any malformed part: never a traceback
+        reader = python_calamine.CalamineWorkbook.from_path(str(path))
+    except python_calamine.PasswordError:
         report.error(
-            place, f"ce classeur est endommagé et ne peut pas être lu ({type(exc).__name__})."
+            place, "ce classeur est protégé par un mot de passe : enregistrez-le sans mot de passe."
         )
-        return None, None
-    return values, formulas
+        return None
+    except Exception as exc:  # noqa: BLE001 - any malformed part: never a traceback
+        report.error(place, _unreadable(expected, exc))
+        return None
+    return _Book(reader, shapes, suffix)
+
+
+def _unreadable(expected: str, exc: Exception) -> str:
+    """The reader's own words are English and technical: kept out."""
+    return f"ce fichier n’est pas {expected} lisible."
 
 
 def read_workbook(path: Path, report: Report) -> list[Sheet]:
@@ -184,23 +222,24 @@ def read_workbook(path: Path, report: Report) -> list[Sheet]:
             "Excel (.xlsx).",
         )
         return []
-    values, formulas = _open(path, report)
-    if values is None:
+    book = _open(path, report)
+    if book is None:
         return []
     sheets = []
-    lone = len(values.worksheets) == 1
-    for ws in values.worksheets:
-        key = _SHEET_BY_FOLDED.get(fold(ws.title))
-        if key is None and lone and fold(ws.title) in DEFAULT_SHEET_NAMES:
+    names = book.sheet_names()
+    lone = len(names) == 1
+    for title in names:
+        key = _SHEET_BY_FOLDED.get(fold(title))
+        if key is None and lone and fold(title) in DEFAULT_SHEET_NAMES:
             key = _SHEET_BY_FOLDED.get(fold(path.stem))
         if key is None:
             known = ", ".join(f"« {t} »" for t in SHEET_TITLES.values())
             report.warning(
-                Place(path.name, ws.title),
+                Place(path.name, title),
                 f"feuille ignorée : son nom n’est pas reconnu (feuilles attendues : {known}).",
             )
             continue
-        sheets.append(_read_sheet(ws, formulas[ws.title], key, path.name, report))
+        sheets.append(_read_sheet(book, title, key, path.name, report))
     return sheets
 
 
@@ -209,49 +248,88 @@ MAX_CELLS = 2_000_000  # filled cells of one sheet, merged ranges included
 EMPTY = None  # the value of an empty cell
 
 
-def _read_sheet(ws, formula_ws, key: str, file: str, report: Report) -> Sheet:
-    """Every non-empty row of a sheet, each cell with its place. Cells are
-    read from openpyxl's sparse store, never by walking the sheet's whole
-    rectangle (one cell in column XFD must not cost a million empty ones)."""
-    from openpyxl.utils import get_column_letter
+def _place(base: Place, r: int, c: int) -> Place:
+    return base.with_cell(f"{packages.column_letters(c)}{r}", r, "")
 
-    grid: dict[tuple[int, int], Any] = {}
-    base = Place(file, ws.title)
-    beyond = None
-    for (r, c), cell in sorted(ws._cells.items()):
-        if c > MAX_COLUMNS:
-            beyond = beyond or cell.coordinate
-            continue
-        if cell.data_type == "e":
+
+def _read_sheet(book: _Book, title: str, key: str, file: str, report: Report) -> Sheet:
+    """Every non-empty row of a sheet, each cell with its place. The survey
+    refuses a sheet whose rectangle would be absurd (a lone value far away)
+    before the reader builds it."""
+    base = Place(file, title)
+    refused = Sheet(key, title, file, (), refused=True)
+    shape = book.shapes.get(title)
+    if shape is not None and shape.rectangle > packages.MAX_RECTANGLE:
+        rows = f"{shape.rows:,}".replace(",", "\u202f")
+        report.error(
+            base.with_cell(shape.far, 0, "") if shape.far else base,
+            f"valeur isolée très loin du tableau (la feuille irait jusqu’à la ligne {rows} et la "
+            f"colonne {packages.column_letters(shape.columns)}) : videz cette cellule.",
+        )
+        return refused
+    try:
+        table = book.reader.get_sheet_by_name(title).to_python(skip_empty_area=False)
+    except Exception:  # noqa: BLE001 - a malformed sheet: never a traceback
+        report.error(base, "cette feuille est endommagée et ne peut pas être lue.")
+        return refused
+    skip: set[tuple[int, int]] = set()
+    if shape is not None:
+        for ref, code in shape.errors:
             report.error(
-                base.with_cell(cell.coordinate, r, ""),
-                f"la formule de cette cellule donne une erreur ({cell.value}).",
+                base.with_cell(ref, _row_of(ref), ""),
+                f"la formule de cette cellule donne une erreur ({code}).",
             )
-            continue
-        value = _clean(cell.value)
-        if isinstance(value, str) and _CONTROL.search(value):
-            report.warning(
-                base.with_cell(cell.coordinate, r, ""),
-                "caractères de contrôle invisibles supprimés (ils ne peuvent pas figurer "
-                "dans un document Word).",
+            skip.add(_position(ref))
+        for ref in shape.unset:
+            report.error(
+                base.with_cell(ref, _row_of(ref), ""),
+                "formule sans valeur calculée : ouvrez le classeur dans Excel ou "
+                "LibreOffice Calc et enregistrez-le pour que le résultat soit stocké.",
             )
-            value = _CONTROL.sub("", value).strip() or None
-        if value is not None:
-            grid[(r, c)] = value
+            skip.add(_position(ref))
+    grid: dict[tuple[int, int], Any] = {}
+    beyond = None
+    for r, line in enumerate(table, 1):
+        for c, raw in enumerate(line, 1):
+            if raw == "" or raw is None:
+                continue
+            if c > MAX_COLUMNS:
+                beyond = beyond or (r, c)
+                break
+            if (r, c) in skip:
+                continue
+            value = _clean(raw)
+            if isinstance(value, str) and _CONTROL.search(value):
+                report.warning(
+                    _place(base, r, c),
+                    "caractères de contrôle invisibles supprimés (ils ne peuvent pas figurer "
+                    "dans un document Word).",
+                )
+                value = _CONTROL.sub("", value).strip() or None
+            if value is not None:
+                grid[(r, c)] = value
     if beyond:
         report.warning(
-            base.with_cell(beyond, 0, ""),
-            f"cellules au-delà de la colonne {get_column_letter(MAX_COLUMNS)} ignorées.",
+            base.with_cell(_place(base, *beyond).cell, 0, ""),
+            f"cellules au-delà de la colonne {packages.column_letters(MAX_COLUMNS)} ignorées.",
         )
     data_rows = sorted({r for r, _ in grid})
     last_col = max((c for _, c in grid), default=0)
-    for merged in ws.merged_cells.ranges:
+    merged = (
+        shape.merged
+        if book.suffix == ".ods" and shape is not None
+        else [
+            (r0 + 1, c0 + 1, r1 + 1, c1 + 1)
+            for (r0, c0), (r1, c1) in book.reader.get_sheet_by_name(title).merged_cell_ranges or ()
+        ]
+    )
+    for min_row, min_col, max_row, max_col in merged:
         # Clipped to the rows and columns in use: a range over the whole
         # sheet costs no more than the cells typed.
-        top_left = grid.get((merged.min_row, merged.min_col))
-        lo, hi = bisect_left(data_rows, merged.min_row), bisect_right(data_rows, merged.max_row)
+        top_left = grid.get((min_row, min_col))
+        lo, hi = bisect_left(data_rows, min_row), bisect_right(data_rows, max_row)
         for r in data_rows[lo:hi]:
-            for c in range(merged.min_col, min(merged.max_col, last_col) + 1):
+            for c in range(min_col, min(max_col, last_col) + 1):
                 if top_left is None:
                     grid.pop((r, c), None)
                 else:
@@ -264,14 +342,7 @@ def _read_sheet(ws, formula_ws, key: str, file: str, report: Report) -> Sheet:
             f"plus de {MAX_CELLS:,} cellules remplies".replace(",", "\u202f")
             + " : aucune séance n’en a autant ; la feuille est refusée.",
         )
-        return Sheet(key, ws.title, file, ())
-    for (r, c), cell in formula_ws._cells.items():
-        if cell.data_type == "f" and (r, c) not in grid and c <= MAX_COLUMNS:
-            report.error(
-                base.with_cell(cell.coordinate, r, ""),
-                "formule sans valeur calculée : ouvrez le classeur dans Excel ou "
-                "LibreOffice Calc et enregistrez-le pour que le résultat soit stocké.",
-            )
+        return refused
     by_row: dict[int, dict[int, Any]] = {}
     for (r, c), value in grid.items():
         by_row.setdefault(r, {})[c] = value
@@ -279,14 +350,18 @@ def _read_sheet(ws, formula_ws, key: str, file: str, report: Report) -> Sheet:
     for r in sorted(by_row):
         cells = by_row[r]
         rows_out.append(
-            tuple(
-                Cell(cells[c], base.with_cell(f"{get_column_letter(c)}{r}", r, ""))
-                if c in cells
-                else Cell(EMPTY, base.with_cell(f"{get_column_letter(c)}{r}", r, ""))
-                for c in range(1, max(cells) + 1)
-            )
+            tuple(Cell(cells.get(c, EMPTY), _place(base, r, c)) for c in range(1, max(cells) + 1))
         )
-    return Sheet(key, ws.title, file, tuple(rows_out))
+    return Sheet(key, title, file, tuple(rows_out))
+
+
+def _position(ref: str) -> tuple[int, int]:
+    letters = ref.rstrip("0123456789")
+    return int(ref[len(letters) :]), packages._column(letters.encode())
+
+
+def _row_of(ref: str) -> int:
+    return _position(ref)[0]
 
 
 def with_column(cell: Cell, header: str) -> Cell:

@@ -239,9 +239,15 @@ CASES = [
     pytest.param(
         then(meeting(), lambda f: (f / "tarifs.ods").write_bytes(b"PK\x03\x04")),
         "tarifs.ods",
-        "le format .ods n’est pas encore pris en charge (formats lus : .xlsm, .xlsx) : "
-        "enregistrez le classeur au format Excel (.xlsx).",
-        id="classeur-ods",
+        "ce fichier n’est pas un classeur LibreOffice Calc (.ods) lisible.",
+        id="classeur-ods-illisible",
+    ),
+    pytest.param(
+        then(meeting(), lambda f: (f / "tarifs.numbers").write_bytes(b"PK\x03\x04")),
+        "tarifs.numbers",
+        "le format .numbers n’est pas encore pris en charge (formats lus : .ods, .xls, .xlsm, "
+        ".xlsx) : enregistrez le classeur au format Excel (.xlsx).",
+        id="classeur-numbers",
     ),
     pytest.param(
         meeting(deliberations=counts(pour="=1+1")),

@@ -62,12 +62,11 @@ NOT_WORD = "impossible de l’utiliser, ce n’est pas un document Word valide"
 DELIB = "deliberations.xlsx, feuille « Délibérations »"
 SEANCE_SHEET = "seance.xlsx, feuille « Séance »"
 UNDECOMPRESSABLE = "ce classeur ne peut pas être décompressé : il est refusé."
-DAMAGED = "ce classeur est endommagé et ne peut pas être lu"
 
 
 def unsupported(suffix: str) -> str:
     return (
-        f"le format {suffix} n’est pas encore pris en charge (formats lus : .xlsm, .xlsx) : "
+        f"le format {suffix} n’est pas encore pris en charge (formats lus : .ods, .xls, .xlsm, .xlsx) : "
         "enregistrez le classeur au format Excel (.xlsx)."
     )
 
@@ -639,13 +638,13 @@ SAFE_FILES = [
     pytest.param(
         "ancien.xls",
         lambda p: p.write_bytes(bytes.fromhex("D0CF11E0A1B11AE1") + bytes(4096)),
-        unsupported(".xls"),
+        "ce fichier n’est pas un classeur Excel 97-2003 (.xls) lisible.",
         id="xls",
     ),
     pytest.param(
         "tarifs.ods",
         lambda p: p.write_bytes(b"PK\x03\x04" + bytes(64)),
-        unsupported(".ods"),
+        "ce fichier n’est pas un classeur LibreOffice Calc (.ods) lisible.",
         id="ods",
     ),
     pytest.param(
@@ -709,13 +708,28 @@ def test_an_unreadable_workbook_replacing_a_required_one_is_the_only_problem(
 
 
 def test_a_cell_holding_a_control_character_in_the_xml_is_named(tmp_path: Path) -> None:
-    """XML 1.0 cannot hold U+0001, even as a character reference."""
+    """XML 1.0 forbids U+0001, even as a character reference; the reader
+    takes it, and it is removed with a warning naming the cell, as when it
+    comes as Excel's _x0001_."""
     path = two_meetings(tmp_path) / "deliberations.xlsx"
     edit_entry(
         path, "xl/worksheets/sheet1.xml", lambda x: x.replace("Convention", "Con&#1;vention")
     )
     code, output = run("--data", str(tmp_path / "data"), "--output", str(tmp_path / "out"))
-    assert_refused(tmp_path, code, output, "deliberations.xlsx", DAMAGED)
+    assert_clean(output)
+    assert code == 0, output
+    assert f"{DELIB}, cellule B2 : avertissement : caractères de contrôle" in output
+    text = "\n".join(docx_text(tmp_path / "out" / "m" / "proces-verbal.docx"))
+    assert "Convention" in text and "\x01" not in text
+
+
+def test_a_sheet_part_that_is_not_well_formed_xml_is_named(tmp_path: Path) -> None:
+    path = two_meetings(tmp_path) / "deliberations.xlsx"
+    edit_entry(path, "xl/worksheets/sheet1.xml", lambda x: x.replace("</sheetData>", "</row>"))
+    code, output = run("--data", str(tmp_path / "data"), "--output", str(tmp_path / "out"))
+    assert_refused(
+        tmp_path, code, output, DELIB, "cette feuille est endommagée et ne peut pas être lue."
+    )
 
 
 # --- templates -------------------------------------------------------------------------
