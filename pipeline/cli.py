@@ -7,10 +7,14 @@ from pathlib import Path
 
 import click
 
-from . import pdf
-from .build import Outcome, add_pdfs, prepare, write
+from . import clickfr, pdf
+from .build import Outcome, add_pdfs, build_meeting, prepare, write
 from .problems import Place, Problem
-from .sources import find_meetings
+from .sources import MeetingSource, find_meetings
+
+# Click's own messages (usage errors, help headings) in French, before any
+# option is declared.
+clickfr.install()
 
 CONTEXT = {"help_option_names": ["-h", "--help"]}
 
@@ -23,7 +27,14 @@ Le format des classeurs est décrit dans docs/data-format.md."""
 
 
 def _folder_option(name: str, help: str):
-    return click.option(name, name[2:], type=click.Path(path_type=Path), default=None, help=help)
+    return click.option(
+        name,
+        name[2:],
+        type=click.Path(path_type=Path),
+        default=None,
+        metavar="DOSSIER",
+        help=help,
+    )
 
 
 COMMON_OPTIONS = [
@@ -47,6 +58,12 @@ BUILD_OPTIONS = [
         is_flag=True,
         help="Écrit aussi une copie PDF/A de chaque document (LibreOffice requis).",
     ),
+    click.option(
+        "--watch",
+        is_flag=True,
+        help="Après la construction, reste ouvert et reconstruit une réunion dès qu’un de ses "
+        "classeurs est ajouté ou enregistré dans data/ (Ctrl-C pour arrêter).",
+    ),
 ]
 
 
@@ -64,7 +81,11 @@ def _building(f):
     return f
 
 
-@click.group(invoke_without_command=True, context_settings=CONTEXT)
+@click.group(
+    invoke_without_command=True,
+    context_settings=CONTEXT,
+    subcommand_metavar="[COMMANDE] [ARGUMENTS]...",
+)
 @_common
 @_building
 @click.version_option(
@@ -72,7 +93,6 @@ def _building(f):
     message="make-minutes %(version)s",
     help="Affiche la version et s’arrête.",
 )
-@click.help_option("-h", "--help", help="Affiche cette aide et s’arrête.")
 @click.pass_context
 def main(
     ctx: click.Context,
@@ -81,6 +101,7 @@ def main(
     templates: Path | None,
     force: bool,
     with_pdf: bool,
+    watch: bool,
 ):
     """Rédige les procès-verbaux des séances à partir des classeurs de data/.
 
@@ -92,17 +113,23 @@ def main(
         "templates": templates,
         "force": force,
         "pdf": with_pdf,
+        "watch": watch,
     }
     if ctx.invoked_subcommand is None:
         ctx.invoke(
-            build, data=data, output=output, templates=templates, force=force, with_pdf=with_pdf
+            build,
+            data=data,
+            output=output,
+            templates=templates,
+            force=force,
+            with_pdf=with_pdf,
+            watch=watch,
         )
 
 
 @main.command(context_settings=CONTEXT)
 @_common
 @_building
-@click.help_option("-h", "--help", help="Affiche cette aide et s’arrête.")
 @click.pass_context
 def build(
     ctx: click.Context,
@@ -111,46 +138,112 @@ def build(
     templates: Path | None,
     force: bool,
     with_pdf: bool,
+    watch: bool,
 ):
-    """Construit les documents de chaque réunion de data/ (commande par défaut)."""
+    """Construit les documents de chaque réunion de data/ (commande par défaut).
+
+    Avec plusieurs réunions, une barre de progression (dans un terminal) puis
+    un tableau : documents écrits, avertissements et problèmes de chacune.
+    """
     parent = ctx.obj or {}
     force = force or parent.get("force", False)
     with_pdf = with_pdf or parent.get("pdf", False)
-    meetings, folders, output = _setup(ctx, data, output, templates)
+    watch = watch or parent.get("watch", False)
+    meetings, folders, output = _setup(ctx, data, output, templates, empty_ok=watch)
     if with_pdf and not pdf.soffice():
         click.echo(pdf.INSTALL, err=True)
         sys.exit(2)
+    outcomes = _build_all(meetings, folders, output, force, with_pdf)
+    for outcome in outcomes:
+        _report(outcome)
+    if len(outcomes) > 1:
+        _summary(outcomes)
+    if watch:
+        from .watch import watch as watch_data  # watchdog: loaded only to watch
+
+        def rebuild(source: MeetingSource) -> Outcome:
+            try:
+                return build_meeting(source, output, folders, force, with_pdf)
+            except Exception as exc:  # noqa: BLE001 - a bug must not stop the watch
+                return _unexpected(source.name, exc)
+
+        code = watch_data(_data_folder(ctx, data), [m.folder for m in meetings], rebuild, _report)
+        sys.exit(code)
+    sys.exit(0 if all(o.ok for o in outcomes) else 1)
+
+
+def _build_all(
+    meetings: list[MeetingSource], folders: list[Path], output: Path, force: bool, with_pdf: bool
+) -> list[Outcome]:
+    """Build every meeting, with a progress bar on a terminal when there are
+    several; one outcome per meeting, in their order."""
     # Every meeting is read and rendered first, so that the PDFs of the whole
     # run come from one LibreOffice start; then each is written on its own.
+    stream = sys.stderr
     prepared, outcomes = [], {}
-    for source in meetings:
-        try:
-            prepared.append(prepare(source, folders))
-        except Exception as exc:  # noqa: BLE001 - last guard: a bug must not hide the others
-            outcomes[source.name] = _unexpected(source.name, exc)
-    if with_pdf:
-        add_pdfs(prepared)
-    for p in prepared:
-        try:
-            outcomes[p.source.name] = write(p, output, force)
-        except Exception as exc:  # noqa: BLE001 - same guard for the writing
-            outcomes[p.source.name] = _unexpected(p.source.name, exc)
-    failed = 0
-    for source in meetings:
-        outcome = outcomes[source.name]
-        failed += not outcome.ok
-        _report(outcome)
-    sys.exit(1 if failed else 0)
+    with click.progressbar(
+        length=2 * len(meetings) + with_pdf,
+        label="Construction des réunions",
+        item_show_func=lambda step: step,
+        show_eta=False,
+        update_min_steps=0,  # update(0, label) shows the step about to start
+        file=stream,
+        hidden=len(meetings) < 2 or not stream.isatty(),
+    ) as bar:
+        for source in meetings:
+            bar.update(0, f"lecture de {source.name}")
+            try:
+                prepared.append(prepare(source, folders))
+            except Exception as exc:  # noqa: BLE001 - last guard: a bug must not hide the others
+                outcomes[source.name] = _unexpected(source.name, exc)
+            bar.update(1)
+        if with_pdf:
+            bar.update(0, "copies PDF/A")
+            add_pdfs(prepared)
+            bar.update(1)
+        for p in prepared:
+            bar.update(0, f"écriture de {p.source.name}")
+            try:
+                outcomes[p.source.name] = write(p, output, force)
+            except Exception as exc:  # noqa: BLE001 - same guard for the writing
+                outcomes[p.source.name] = _unexpected(p.source.name, exc)
+            bar.update(1)
+        bar.update(len(meetings) - len(prepared), "")  # the meetings never written
+    return [outcomes[source.name] for source in meetings]
+
+
+def _summary(outcomes: list[Outcome]) -> None:
+    """The table that ends a build of several meetings."""
+    rows = [("Réunion", "Documents", "Avertissements", "Problèmes")]
+    for o in outcomes:
+        errors = sum(p.severity.value == "erreur" for p in o.problems)
+        warnings = len(o.problems) - errors
+        rows.append((o.meeting, str(len(o.written)), str(warnings), str(errors)))
+    widths = [max(len(row[i]) for row in rows) for i in range(4)]
+    click.echo()
+    for row in rows:
+        cells = [row[0].ljust(widths[0])]
+        cells += [cell.rjust(width) for cell, width in zip(row[1:], widths[1:])]
+        click.echo("  ".join(cells))
+
+
+def _data_folder(ctx: click.Context, data: Path | None) -> Path:
+    return data or (ctx.obj or {}).get("data") or Path("data")
 
 
 def _setup(
-    ctx: click.Context, data: Path | None, output: Path | None, templates: Path | None
+    ctx: click.Context,
+    data: Path | None,
+    output: Path | None,
+    templates: Path | None,
+    empty_ok: bool = False,
 ) -> tuple[list, list[Path], Path]:
     """The meetings to handle, the template folders and the output folder,
     from the options of the command or of ``make-minutes`` itself; exits
-    with a French message when there is nothing to do."""
+    with a French message when there is nothing to do (unless ``empty_ok``:
+    an existing data folder without meetings is then said, not fatal)."""
     parent = ctx.obj or {}
-    data = data or parent.get("data") or Path("data")
+    data = _data_folder(ctx, data)
     output = output or parent.get("output") or Path("output")
     templates = templates or parent.get("templates")
     folders = (
@@ -167,13 +260,13 @@ def _setup(
     meetings = find_meetings(data)
     if not meetings:
         click.echo(NO_MEETING.format(where=f"« {data.resolve()} »"), err=True)
-        sys.exit(1)
+        if not empty_ok:
+            sys.exit(1)
     return meetings, folders, output
 
 
 @main.command(context_settings=CONTEXT)
 @_common
-@click.help_option("-h", "--help", help="Affiche cette aide et s’arrête.")
 @click.argument("names", nargs=-1, metavar="[RÉUNION]...")
 @click.pass_context
 def check(
@@ -239,7 +332,6 @@ KEPT_FIELDS = (
 
 @main.command(context_settings=CONTEXT)
 @_common
-@click.help_option("-h", "--help", help="Affiche cette aide et s’arrête.")
 @click.argument("name", metavar="NOM")
 @click.option(
     "--from",
@@ -313,6 +405,48 @@ def new(
     click.echo("Remplissez les classeurs, puis lancez « make-minutes check » et « make-minutes ».")
 
 
+@main.command(context_settings=CONTEXT)
+@_common
+@click.argument("template", metavar="[MODÈLE]", required=False, type=click.Path(path_type=Path))
+@click.option(
+    "--document",
+    metavar="NOM",
+    default=None,
+    help="Le document que produit MODÈLE quand son nom ne le dit pas (proces-verbal.docx, "
+    "annexe-tarifs.docx, liste-deliberations.docx ou extrait.docx).",
+)
+@click.option(
+    "--reunion",
+    "meeting",
+    metavar="RÉUNION",
+    default=None,
+    help="La réunion de data/ dont les valeurs servent d’exemple (défaut : la séance d’exemple, "
+    "sinon la première réunion de data/ sans erreur).",
+)
+@click.pass_context
+def fields(
+    ctx: click.Context,
+    data: Path | None,
+    output: Path | None,
+    templates: Path | None,
+    template: Path | None,
+    document: str | None,
+    meeting: str | None,
+):
+    """Liste les variables de chaque modèle, avec leur valeur d’exemple ;
+    avec MODÈLE (une copie modifiée d’un modèle .docx), le vérifie.
+
+    La vérification signale, avec leur paragraphe, les variables et les
+    attributs qui n’existent pas (fautes de frappe comprises) et les balises
+    mal formées, puis fait un essai de rendu, sans construire aucune réunion.
+    Code de sortie : 0 si tout va bien, 1 si le modèle a des problèmes, 2 s’il
+    ne peut pas être vérifié (introuvable, pas un document Word, nom inconnu).
+    """
+    from . import fields as template_fields
+
+    sys.exit(template_fields.run(template, document, meeting, _data_folder(ctx, data), click.echo))
+
+
 def _unexpected(name: str, exc: Exception) -> Outcome:
     outcome = Outcome(name)
     outcome.problems.append(
@@ -325,13 +459,16 @@ def _unexpected(name: str, exc: Exception) -> Outcome:
     return outcome
 
 
-def _report(outcome: Outcome) -> None:
+def _report(outcome: Outcome, prefix: str = "") -> None:
+    """What a build did for one meeting: a line (after ``prefix``, the time
+    in watch mode), then one line per kept copy, template used and problem."""
     errors = [p for p in outcome.problems if p.severity.value == "erreur"]
     warnings = [p for p in outcome.problems if p.severity.value != "erreur"]
     if errors:
         n = len(errors)
         click.echo(
-            f"{outcome.meeting} : {n} problème{'s' if n > 1 else ''}, rien n’a été écrit pour cette réunion."
+            f"{prefix}{outcome.meeting} : {n} problème{'s' if n > 1 else ''}, rien n’a été écrit "
+            "pour cette réunion."
         )
     else:
         where = outcome.written[0].parent if outcome.written else ""
@@ -344,7 +481,7 @@ def _report(outcome: Outcome) -> None:
             top.append("leurs copies PDF/A")
         names = ", ".join(top)
         verb = "écrits" if len(outcome.written) > 1 else "écrit"
-        click.echo(f"{outcome.meeting} : {names} {verb} dans {where}")
+        click.echo(f"{prefix}{outcome.meeting} : {names} {verb} dans {where}")
         for copy in outcome.kept:
             click.echo(f"  - votre version modifiée est gardée dans {copy.name}")
         for template in outcome.templates:

@@ -17,7 +17,7 @@ from typing import Any
 
 from . import french, packages, rules, tariffs
 from .checks import Analysis, Item, agenda
-from .model import Ballot, Block, Meeting, Member, QuorumBase, Status, Tariff, Vote
+from .model import Ballot, Block, ExposeFile, Meeting, Member, QuorumBase, Status, Tariff, Vote
 from .rules import Attendance
 from .sources import fold
 
@@ -324,6 +324,8 @@ def _parts(meeting: Meeting, analysis: Analysis) -> list[dict[str, Any]]:
                 ),
                 "scrutin": d.ballot.value,
                 "expose": _blocks(d.expose),
+                # Replaced, once the template is open, by the document (see render).
+                "expose_document": d.expose_file or "",
                 "debats": _blocks(d.debates),
                 "decision": _blocks(d.decision),
                 "resultat": french.result(
@@ -656,9 +658,51 @@ def _environment():
     return SandboxedEnvironment(autoescape=True, undefined=StrictUndefined, loader=nothing)
 
 
+class _Embedded:
+    """A Word exposé as a template sees it: the body of its sub-document, to
+    print alone in its paragraph (``{{p d.expose_document }}``). Nothing else
+    of it is reachable from the sandbox (its attributes start with "_")."""
+
+    __slots__ = ("_xml", "_source", "_printed")
+
+    def __init__(self, xml: str, source: ExposeFile):
+        self._xml = xml
+        self._source = source
+        self._printed = False
+
+    def __html__(self) -> str:
+        self._printed = True
+        return self._xml
+
+    __str__ = __html__
+
+
+def _embed(value: Any, tpl, template: Path, embedded: list[_Embedded]) -> Any:
+    """``value`` with each Word exposé made a sub-document of ``tpl`` (its
+    styles, numbering and images joined to the template's), as a copy: the
+    same context serves several templates."""
+    if isinstance(value, ExposeFile):
+        try:
+            xml = str(tpl.new_subdoc(str(value.path)))
+        except Exception as exc:  # noqa: BLE001 - a part docxcompose cannot join…
+            raise TemplateError(
+                f"modèle {template.name} : l’exposé « {value.name} » ({value.place}) ne peut pas "
+                f"y être inséré ({type(exc).__name__}) ; ouvrez-le dans Word ou LibreOffice et "
+                "enregistrez-le de nouveau au format .docx."
+            ) from None
+        embedded.append(_Embedded(xml, value))
+        return embedded[-1]
+    if isinstance(value, dict):
+        return {k: _embed(v, tpl, template, embedded) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(_embed(v, tpl, template, embedded) for v in value)
+    return value
+
+
 def render(template: Path, context: dict[str, Any]) -> bytes:
     """The rendered ``.docx`` as bytes; :class:`TemplateError` names the
-    template and what went wrong (docxtpl's own errors name neither)."""
+    template and what went wrong (docxtpl's own errors name neither). A Word
+    exposé the template does not print is an error: never left out silently."""
     import jinja2
     from docxtpl import DocxTemplate
 
@@ -667,11 +711,23 @@ def render(template: Path, context: dict[str, Any]) -> bytes:
     refused = packages.refusal(template, "ce modèle", count_rows=False)
     if refused:
         raise TemplateError(f"modèle {template.name} : {refused}")
+    embedded: list[_Embedded] = []
     try:
         tpl = DocxTemplate(str(template))
+        tpl.init_docx()  # a broken template is reported as such, before any exposé
+        context = _embed(context, tpl, template, embedded)
         tpl.render(context, jinja_env=_environment(), autoescape=True)
+        if embedded and tpl.docx.element.body.xpath(".//w:t/*"):
+            # {{ d.expose_document }} inside a sentence: paragraphs within a text run.
+            raise TemplateError(
+                f"modèle {template.name} : l’exposé « {embedded[0]._source.name} » y est imprimé "
+                "au milieu d’un paragraphe ; la balise « {{p d.expose_document }} » (avec « p ») "
+                "doit être seule dans son paragraphe (voir docs/templates.md)."
+            )
         buffer = io.BytesIO()
         tpl.save(buffer)
+    except TemplateError:
+        raise
     except jinja2.exceptions.SecurityError as exc:
         found = re.search(r"attribute '([^']+)'", str(exc))
         what = f"à « {found[1]} » " if found else ""
@@ -698,6 +754,13 @@ def render(template: Path, context: dict[str, Any]) -> bytes:
             f"modèle {template.name} : impossible de l’utiliser, ce n’est pas un document Word "
             f"valide ({type(exc).__name__})."
         ) from None
+    left_out = [e._source for e in embedded if not e._printed]
+    if left_out:
+        raise TemplateError(
+            f"modèle {template.name} : l’exposé « {left_out[0].name} » ({left_out[0].place}) n’y "
+            "est pas imprimé ; ajoutez, seule dans un paragraphe, la balise "
+            "« {{p d.expose_document }} » (voir docs/templates.md)."
+        )
     return buffer.getvalue()
 
 

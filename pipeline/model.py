@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import Enum
+from pathlib import Path
 
 from .problems import Place
 from .sources import fold
@@ -115,6 +116,16 @@ class VoteRecord:
 
 
 @dataclass(frozen=True)
+class ExposeFile:
+    """An exposé written in Word: a ``.docx`` of the meeting's ``exposes/``
+    folder, embedded as is in the documents that print the item."""
+
+    path: Path  # resolved, inside the meeting's exposes/ folder
+    name: str  # as the clerk typed it: "exposes/01.docx"
+    place: Place  # the Exposé cell that names it
+
+
+@dataclass(frozen=True)
 class Deliberation:
     number: int
     title: str
@@ -129,6 +140,7 @@ class Deliberation:
     presiding: str | None = None  # member key, when not the president
     act_number: str = ""
     subject: str = ""  # Matière (ACTES)
+    expose_file: ExposeFile | None = None  # then ``expose`` is empty
 
 
 @dataclass(frozen=True)

@@ -6,17 +6,20 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
+import unicodedata
 from dataclasses import dataclass, replace
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
-from . import values
+from . import packages, values
 from .model import (
     Ballot,
     Block,
     Contribution,
     Counts,
     Deliberation,
+    ExposeFile,
     Meeting,
     Member,
     NamedVote,
@@ -29,7 +32,16 @@ from .model import (
 )
 from .opendata import SUBJECT
 from .problems import Place, Report
-from .sources import SHEET_TITLES, Cell, MeetingSource, Sheet, fold, read_workbook, with_column
+from .sources import (
+    SHEET_TITLES,
+    Cell,
+    MeetingSource,
+    Sheet,
+    fold,
+    is_ignored_file,
+    read_workbook,
+    with_column,
+)
 
 NOT_YET = "n’est pas encore pris en charge par cette version"
 NOT_YET_F = "n’est pas encore prise en charge par cette version"  # la colonne, la feuille
@@ -479,12 +491,103 @@ MAX_NAME = 150  # Organisme, Instance: they go into titles and document properti
 
 
 def _is_file_reference(text: str) -> bool:
-    return "\n" not in text and bool(re.search(r"\.(docx?|odt)$", text.strip(), re.IGNORECASE))
+    return "\n" not in text and bool(re.search(r"\.(docx?|odt|rtf)$", text.strip(), re.IGNORECASE))
 
 
-def parse_deliberations(sheet: Sheet, report: Report) -> list[tuple[Deliberation, Row]]:
+EXPOSES = "exposes"  # the folder of a meeting that holds its Word exposés
+
+
+def exposes_folder(meeting: Path) -> Path:
+    """``<meeting>/exposes`` (also found as « Exposés », « EXPOSES »…)."""
+    if meeting.is_dir():
+        for child in sorted(meeting.iterdir()):
+            if child.is_dir() and fold(child.name) == EXPOSES:
+                return child
+    return meeting / EXPOSES
+
+
+def _same_name(a: str, b: str) -> bool:
+    """File names as Windows compares them (and macOS writes accents)."""
+    return unicodedata.normalize("NFC", a).casefold() == unicodedata.normalize("NFC", b).casefold()
+
+
+def expose_file(cell: Cell, meeting: Path, report: Report) -> ExposeFile | None:
+    """The Word document an Exposé cell names (« exposes/01.docx » or
+    « 01.docx »), checked: inside the meeting's exposes/ folder, present, a
+    .docx that is neither hostile nor broken. None, with the error, otherwise."""
+    typed = values.text(cell).strip()
+    parts = [p for p in typed.replace("\\", "/").split("/") if p not in ("", ".")]
+    if len(parts) > 1 and fold(parts[0]) == EXPOSES:
+        parts = parts[1:]
+    folder = exposes_folder(meeting)
+    outside = (
+        typed.startswith(("/", "\\"))
+        or re.match(r"^[A-Za-z]:", typed) is not None
+        or ".." in parts
+        or not parts
+    )
+    if not outside:
+        path = folder.joinpath(*parts)
+        if not path.exists() and path.parent.is_dir():
+            # Typed as Windows would find it: another case, other accents.
+            found = [c for c in path.parent.iterdir() if _same_name(c.name, parts[-1])]
+            path = found[0] if len(found) == 1 else path
+        outside = path.exists() and not path.resolve().is_relative_to(folder.resolve())
+    if outside:
+        report.error(
+            cell.place,
+            f"exposé « {typed} » refusé : indiquez le nom d’un fichier du dossier « {folder} » "
+            "(« exposes/01.docx » ou « 01.docx »), sans chemin qui en sorte.",
+        )
+        return None
+    suffix = "." + parts[-1].rsplit(".", 1)[-1].lower()
+    if suffix != ".docx":
+        report.error(
+            cell.place,
+            f"exposé « {typed} » : le format {suffix} n’est pas lu ; ouvrez ce document dans Word "
+            f"ou LibreOffice, enregistrez-le au format Word (.docx) dans le dossier « {folder} » "
+            f"et indiquez « {EXPOSES}/{parts[-1][: -len(suffix)]}.docx ».",
+        )
+        return None
+    if not path.is_file():
+        present = sorted(
+            c.name
+            for c in (folder.iterdir() if folder.is_dir() else ())
+            if c.suffix.lower() == ".docx" and not is_ignored_file(c)
+        )
+        listed = (
+            f"fichiers présents : {', '.join(present)}"
+            if present
+            else ("ce dossier n’existe pas" if not folder.is_dir() else "ce dossier est vide")
+        )
+        report.error(
+            cell.place,
+            f"exposé « {typed} » introuvable dans le dossier « {folder} » ({listed}).",
+        )
+        return None
+    refused = packages.refusal(path, "ce document", count_rows=False)
+    if not refused:
+        import docx  # heavy: imported where used
+
+        try:
+            docx.Document(str(path))
+        except Exception:  # noqa: BLE001 - not a zip, not Word, a broken part…
+            refused = (
+                "ce fichier n’est pas un document Word (.docx) valide ; ouvrez-le dans Word ou "
+                "LibreOffice et enregistrez-le au format .docx."
+            )
+    if refused:
+        report.error(cell.place, f"exposé « {typed} » : {refused}")
+        return None
+    return ExposeFile(path, typed, cell.place)
+
+
+def parse_deliberations(
+    sheet: Sheet, report: Report, meeting: Path
+) -> list[tuple[Deliberation, Row]]:
     """The items put to the vote, each with its row (names are resolved once
-    the members are known)."""
+    the members are known). An Exposé naming a file is looked up in the
+    exposes/ folder of ``meeting`` (the meeting's folder)."""
     out: list[tuple[Deliberation, Row]] = []
     numbers: dict[int, Place] = {}
     for row in _table(sheet, report):
@@ -498,11 +601,10 @@ def parse_deliberations(sheet: Sheet, report: Report) -> list[tuple[Deliberation
                 )
             numbers[number] = row.place
         expose = row.cells.get("expose")
+        word_expose = None
         if expose is not None and _is_file_reference(values.text(expose)):
-            report.error(
-                expose.place,
-                f"un exposé tiré d’un fichier Word {NOT_YET} : collez le texte dans la cellule.",
-            )
+            word_expose = expose_file(expose, meeting, report)
+            expose = None  # the file's name is not the exposé
         ballot = Ballot.SHOW_OF_HANDS
         if "scrutin" in row.cells:
             ballot = values.choice(
@@ -536,6 +638,7 @@ def parse_deliberations(sheet: Sheet, report: Report) -> list[tuple[Deliberation
             ballot=ballot,
             act_number=optional.get("numero_acte", ""),
             subject=optional.get("matiere", ""),
+            expose_file=word_expose,
         )
         out.append((deliberation, row))
     return out
@@ -787,7 +890,9 @@ def parse_meeting(source: MeetingSource, report: Report) -> Meeting | None:
         parse_presences(sheets["presences"], report, unreadable) if "presences" in sheets else []
     )
     parsed_items = (
-        parse_deliberations(sheets["deliberations"], report) if "deliberations" in sheets else []
+        parse_deliberations(sheets["deliberations"], report, source.folder)
+        if "deliberations" in sheets
+        else []
     )
     others = parse_other_items(sheets["autres_points"], report) if "autres_points" in sheets else []
     # A sheet left with its headers only (as "make-minutes new" makes them) is no sheet.

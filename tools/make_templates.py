@@ -85,11 +85,14 @@ pouvoirs[], quorum, deuxieme_convocation, secretaire, proces_verbal_precedent,
 ordre_du_jour[],
 parties[].intitule,
 parties[].deliberations[].evenements[] / .intitule / .presidence / .effectifs /
-.expose / .debats / .decision / .resultat / .votes_nominatifs[],
+.expose / .expose_document / .debats / .decision / .resultat /
+.votes_nominatifs[],
 parties[].points[].titre / .texte,
 cloture, arrete, signatures[].role / .nom. A string "" and an empty list []
 print nothing (not even an empty paragraph); the lists marked [] are lists of strings, one paragraph each; a
-list of blocs is a list of {"texte": str, "niveau": 0..3}.
+list of blocs is a list of {"texte": str, "niveau": 0..3}. expose_document
+is "" or an exposé written in Word: a sub-document, printed alone in its
+paragraph ({{p … }}), which it replaces.
 
 Context used by the tariff annex (all strings, already formatted):
 titre, sous_titre, organisme,
@@ -771,6 +774,12 @@ def add_each(
     tag(container, "endfor")
 
 
+def add_subdocument(container: Container, variable: str) -> None:
+    """A docxtpl sub-document (a Word exposé): its paragraphs, lists and
+    tables replace this paragraph; "" prints nothing."""
+    container.add_paragraph("{{p " + variable + " }}", style="Balise modèle")
+
+
 def add_blocs(container: Container, expression: str, style: str = "Normal") -> None:
     """Render a list of blocs {texte, niveau}: level 0 in `style`, 1-3 bullets."""
     tag(container, f"for b in {expression}")
@@ -1025,13 +1034,15 @@ def add_agenda(doc: DocumentObject) -> None:
 
 def add_deliberation(doc: DocumentObject) -> None:
     """One deliberation `d`, as the minutes and the extract print it: the
-    events before it, its heading, who presides, its counts, the exposé,
-    the debates, the decision, the result and the named votes."""
+    events before it, its heading, who presides, its counts, the exposé
+    (typed in its cell, or the Word document it names), the debates, the
+    decision, the result and the named votes."""
     add_each(doc, "d.evenements", "Événement", item="ev")
     text(doc, "{{ d.intitule }}", "Heading 2")
     add_optional(doc, "d.presidence", "Événement")
     add_optional(doc, "d.effectifs", "Effectifs")
     add_blocs(doc, "d.expose")
+    add_subdocument(doc, "d.expose_document")
     add_blocs(doc, "d.debats")
     add_blocs(doc, "d.decision", "Décision")
     add_optional(doc, "d.resultat", "Résultat")
