@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import checks, documents, opendata, output, parse, pdf
+from .compiled import Templates
 from .problems import Place, Problem, Report
 from .sources import MeetingSource
 
@@ -68,8 +69,12 @@ class Prepared:
     templates: set[Path] = field(default_factory=set)  # the ones that are not the default
 
 
-def prepare(source: MeetingSource, templates: list[Path]) -> Prepared:
-    """Read, check and render a meeting: every problem is in ``report``."""
+def prepare(
+    source: MeetingSource, templates: list[Path], compiled: Templates | None = None
+) -> Prepared:
+    """Read, check and render a meeting: every problem is in ``report``.
+    ``compiled`` keeps the templates compiled from one meeting to the next."""
+    compiled = compiled or Templates()
     report = Report()
     prepared = Prepared(source, report)
     meeting = parse.parse_meeting(source, report)
@@ -84,9 +89,7 @@ def prepare(source: MeetingSource, templates: list[Path]) -> Prepared:
         if _differs_from_default(template):
             prepared.templates.add(template)
         try:
-            prepared.files[doc.filename] = output.reproducible(
-                documents.render(template, doc.context), when
-            )
+            prepared.files[doc.filename] = compiled.render(template, doc.context, when)
             prepared.headings[doc.filename] = doc.heading
         except documents.TemplateError as exc:
             report.error(Place(str(template)), str(exc))  # path, then name and cause

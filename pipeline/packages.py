@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import zipfile
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 
 # Far above any meeting (the largest assemblies: a few hundred members and
@@ -107,8 +108,8 @@ def _scan(
             if _DECLARATION.search(data):
                 return True, rows, merged
             if count_rows:
-                # Count each tag once: those ending in the new bytes.
-                rows += sum(1 for m in _ROW.finditer(data) if m.end() > len(tail))
+                # Count each tag once: those lying in the tail were counted already.
+                rows += len(_ROW.findall(data)) - len(_ROW.findall(tail))
                 for m in _MERGE.finditer(data):
                     if m.end() > len(tail) and m[3]:
                         width = abs(_column(m[3]) - _column(m[1])) + 1
@@ -200,13 +201,15 @@ def _xlsx_shape(xml: bytes) -> Shape:
     refs = _CELL_REF.findall(xml)
     shape.filled = len(refs)
     if refs:
-        widest = max({c for c, _ in refs}, key=lambda c: (len(c), c))
-        lowest = max({r for _, r in refs}, key=lambda r: (len(r), r))
-        shape.columns, shape.rows = _column(widest), int(lowest)
-        far = next((c + r for c, r in reversed(refs) if r == lowest), None)
-        if shape.columns > shape.rows:
-            far = next(c + r for c, r in reversed(refs) if c == widest)
-        shape.far = (far or b"").decode()
+        widest = max(set(map(itemgetter(0), refs)), key=lambda c: (len(c), c))
+        shape.columns = _column(widest)
+        shape.rows = max(map(int, set(map(itemgetter(1), refs))))
+        if shape.rectangle > MAX_RECTANGLE:  # name the cell that reaches farthest
+            lowest = str(shape.rows).encode()
+            far = next(c + r for c, r in reversed(refs) if r == lowest)
+            if shape.columns > shape.rows:
+                far = next(c + r for c, r in reversed(refs) if c == widest)
+            shape.far = far.decode()
     for m in _ERROR_CELL.finditer(xml):
         ref = _REF.search(m[1])
         end = _CELL_END.search(xml, m.end())

@@ -11,9 +11,9 @@ import re
 import unicodedata
 import zipfile
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from defusedxml import DefusedXmlException
 
@@ -64,10 +64,22 @@ def fold(text: Any) -> str:
     return re.sub(r"[\W_]+", " ", bare).strip()
 
 
-@dataclass(frozen=True)
-class Cell:
+class Cell(NamedTuple):
+    """One cell: a tuple, because a sheet of 100,000 rows has hundreds of
+    thousands of them."""
+
     value: Any  # str (trimmed, NFC), int, float, datetime, date, time, bool; never ""
-    place: Place
+    sheet: Place  # the file and the sheet
+    row: int
+    col: int
+    column: str = ""  # the header of its column, once known
+
+    @property
+    def place(self) -> Place:
+        """Made when a message needs it: few cells ever have a problem."""
+        return self.sheet.with_cell(
+            f"{packages.column_letters(self.col)}{self.row}", self.row, self.column
+        )
 
 
 @dataclass(frozen=True)
@@ -128,9 +140,11 @@ _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 def _clean(value: Any) -> Any:
     if isinstance(value, str):
         # Excel's _xHHHH_ escapes come decoded from the reader.
-        value = unicodedata.normalize("NFC", value.replace("\r\n", "\n").replace("\r", "\n"))
-        value = value.strip()
-        return value or None
+        if "\r" in value:
+            value = value.replace("\r\n", "\n").replace("\r", "\n")
+        if not value.isascii():
+            value = unicodedata.normalize("NFC", value)
+        return value.strip() or None
     if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
         return int(value)  # every number of a workbook is stored as a float
     return value
@@ -268,7 +282,8 @@ def _read_sheet(book: _Book, title: str, key: str, file: str, report: Report) ->
         )
         return refused
     try:
-        table = book.reader.get_sheet_by_name(title).to_python(skip_empty_area=False)
+        sheet = book.reader.get_sheet_by_name(title)
+        table = sheet.to_python(skip_empty_area=False)
     except Exception:  # noqa: BLE001 - a malformed sheet: never a traceback
         report.error(base, "cette feuille est endommagée et ne peut pas être lue.")
         return refused
@@ -287,19 +302,22 @@ def _read_sheet(book: _Book, title: str, key: str, file: str, report: Report) ->
                 "LibreOffice Calc et enregistrez-le pour que le résultat soit stocké.",
             )
             skip.add(_position(ref))
-    grid: dict[tuple[int, int], Any] = {}
+    # row → {column → value}, filled cells only (both 1-based)
+    grid: dict[int, dict[int, Any]] = {}
+    filled = 0
     beyond = None
     for r, line in enumerate(table, 1):
+        cells: dict[int, Any] = {}
         for c, raw in enumerate(line, 1):
             if raw == "" or raw is None:
                 continue
             if c > MAX_COLUMNS:
                 beyond = beyond or (r, c)
                 break
-            if (r, c) in skip:
+            if skip and (r, c) in skip:
                 continue
             value = _clean(raw)
-            if isinstance(value, str) and _CONTROL.search(value):
+            if value.__class__ is str and _CONTROL.search(value):
                 report.warning(
                     _place(base, r, c),
                     "caractères de contrôle invisibles supprimés (ils ne peuvent pas figurer "
@@ -307,52 +325,64 @@ def _read_sheet(book: _Book, title: str, key: str, file: str, report: Report) ->
                 )
                 value = _CONTROL.sub("", value).strip() or None
             if value is not None:
-                grid[(r, c)] = value
+                cells[c] = value
+        if cells:
+            grid[r] = cells
+            filled += len(cells)
     if beyond:
         report.warning(
             base.with_cell(_place(base, *beyond).cell, 0, ""),
             f"cellules au-delà de la colonne {packages.column_letters(MAX_COLUMNS)} ignorées.",
         )
-    data_rows = sorted({r for r, _ in grid})
-    last_col = max((c for _, c in grid), default=0)
     merged = (
         shape.merged
         if book.suffix == ".ods" and shape is not None
         else [
             (r0 + 1, c0 + 1, r1 + 1, c1 + 1)
-            for (r0, c0), (r1, c1) in book.reader.get_sheet_by_name(title).merged_cell_ranges or ()
+            for (r0, c0), (r1, c1) in sheet.merged_cell_ranges or ()
         ]
     )
-    for min_row, min_col, max_row, max_col in merged:
-        # Clipped to the rows and columns in use: a range over the whole
-        # sheet costs no more than the cells typed.
-        top_left = grid.get((min_row, min_col))
-        lo, hi = bisect_left(data_rows, min_row), bisect_right(data_rows, max_row)
-        for r in data_rows[lo:hi]:
-            for c in range(min_col, min(max_col, last_col) + 1):
-                if top_left is None:
-                    grid.pop((r, c), None)
-                else:
-                    grid[(r, c)] = top_left
-        if len(grid) > MAX_CELLS:
-            break
-    if len(grid) > MAX_CELLS:
+    if merged:
+        filled = _spread_merged(grid, merged)
+    if filled > MAX_CELLS:
         report.error(
             base,
             f"plus de {MAX_CELLS:,} cellules remplies".replace(",", "\u202f")
             + " : aucune séance n’en a autant ; la feuille est refusée.",
         )
         return refused
-    by_row: dict[int, dict[int, Any]] = {}
-    for (r, c), value in grid.items():
-        by_row.setdefault(r, {})[c] = value
-    rows_out: list[tuple[Cell, ...]] = []
-    for r in sorted(by_row):
-        cells = by_row[r]
-        rows_out.append(
-            tuple(Cell(cells.get(c, EMPTY), _place(base, r, c)) for c in range(1, max(cells) + 1))
-        )
-    return Sheet(key, title, file, tuple(rows_out))
+    rows = tuple(
+        tuple(Cell(cells.get(c, EMPTY), base, r, c) for c in range(1, max(cells) + 1))
+        for r, cells in sorted(grid.items())
+    )
+    return Sheet(key, title, file, rows)
+
+
+def _spread_merged(grid: dict[int, dict[int, Any]], merged) -> int:
+    """Each merged range's top-left value copied over the range (or the range
+    emptied when it has none), clipped to the rows and columns in use: a
+    range over the whole sheet costs no more than the cells typed. Returns
+    the filled cells, counting stops past the limit."""
+    data_rows = sorted(grid)
+    last_col = max((max(cells) for cells in grid.values()), default=0)
+    filled = sum(len(cells) for cells in grid.values())
+    for min_row, min_col, max_row, max_col in merged:
+        top_left = grid.get(min_row, {}).get(min_col)
+        lo, hi = bisect_left(data_rows, min_row), bisect_right(data_rows, max_row)
+        for r in data_rows[lo:hi]:
+            cells = grid[r]
+            for c in range(min_col, min(max_col, last_col) + 1):
+                before = len(cells)
+                if top_left is None:
+                    cells.pop(c, None)
+                else:
+                    cells[c] = top_left
+                filled += len(cells) - before
+        if filled > MAX_CELLS:
+            break
+    for r in [r for r in data_rows if not grid[r]]:
+        del grid[r]
+    return filled
 
 
 def _position(ref: str) -> tuple[int, int]:
@@ -365,4 +395,4 @@ def _row_of(ref: str) -> int:
 
 
 def with_column(cell: Cell, header: str) -> Cell:
-    return replace(cell, place=replace(cell.place, column=header))
+    return cell._replace(column=header)
