@@ -44,7 +44,10 @@ HINTS = {
     "Départ": "N° du dernier point auquel le membre prend part (parti avant la fin).",
     "N°": "Numéro du point : 1, 2, 3…",
     "Titre ": "Titre de la délibération.",
-    "Exposé": "Le rapport ; retour à la ligne (Alt+Entrée) = nouveau paragraphe, « - » = puce.",
+    "Exposé": (
+        "Le rapport ; retour à la ligne (Alt+Entrée) = nouveau paragraphe, « - » = puce. Ou le "
+        "nom d’un document Word du dossier exposes/ de la réunion : exposes/01.docx."
+    ),
     "Débats": "La teneur des discussions (CGCT L2121-15).",
     "Décision": "« Après en avoir délibéré, les membres … approuvent … ».",
     "Vote": "« unanimité », ou vide et les décomptes dans Pour, Contre, Abstentions, NPPV.",

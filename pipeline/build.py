@@ -7,6 +7,9 @@ problem of the meeting is gathered before anything is written.
 from __future__ import annotations
 
 import datetime as dt
+import os
+import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -105,6 +108,105 @@ def prepare(
         else:
             prepared.files["deliberations.csv"] = opendata.scdl_csv(meeting, analysis)
     return prepared
+
+
+def default_jobs() -> int:
+    """Meetings prepared at once by default: one per processor."""
+    return max(
+        1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    )
+
+
+def prepare_all(
+    sources: list[MeetingSource],
+    templates: list[Path],
+    jobs: int = 1,
+    done: Callable[[MeetingSource], None] = lambda source: None,
+) -> list[Prepared | Exception]:
+    """Every meeting prepared, in the order given: a :class:`Prepared`, or
+    the exception a bug raised for it (see :func:`_each` for ``jobs`` and
+    ``done``). For a run with PDFs: they are made all at once afterwards."""
+    return _each(sources, jobs, done, _prepare_task, templates)
+
+
+def build_all(
+    sources: list[MeetingSource],
+    templates: list[Path],
+    out_dir: Path,
+    force: bool = False,
+    jobs: int = 1,
+    done: Callable[[MeetingSource], None] = lambda source: None,
+) -> list[Outcome | Exception]:
+    """Every meeting prepared and written at once, in the order given: with
+    no PDF to wait for, a meeting's documents never wait for the others'
+    (nor stay in memory while they are made)."""
+    return _each(sources, jobs, done, _build_task, templates, out_dir, force)
+
+
+def _prepare_task(source: MeetingSource, compiled: Templates, templates: list[Path]) -> Prepared:
+    return prepare(source, templates, compiled)
+
+
+def _build_task(
+    source: MeetingSource, compiled: Templates, templates: list[Path], out_dir: Path, force: bool
+) -> Outcome:
+    return write(prepare(source, templates, compiled), out_dir, force)
+
+
+def _each(sources, jobs, done, task, *args) -> list:
+    """``task(source, compiled templates, *args)`` for each meeting, results
+    in the order of ``sources`` (an exception a bug raised stands for its
+    result). With ``jobs`` > 1 and several meetings, that many processes
+    share the meetings, each compiling the templates once; the documents are
+    the same, byte for byte. ``done(source)`` is called in this process as
+    each meeting is finished."""
+    if jobs <= 1 or len(sources) <= 1:
+        compiled, results = Templates(), []
+        for source in sources:
+            try:
+                results.append(task(source, compiled, *args))
+            except Exception as exc:  # noqa: BLE001 - a bug must not hide the other meetings
+                results.append(exc)
+            done(source)
+        return results
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    # fork: the workers start at once, with what this process has imported.
+    method = "fork" if sys.platform.startswith("linux") else "spawn"
+    results = [RuntimeError("non construite")] * len(sources)
+    with ProcessPoolExecutor(
+        max_workers=min(jobs, len(sources)),
+        mp_context=multiprocessing.get_context(method),
+        initializer=_worker_start,
+    ) as pool:
+        futures = {
+            pool.submit(_in_worker, task, source, *args): i for i, source in enumerate(sources)
+        }
+        for future in as_completed(futures):
+            i = futures[future]
+            try:
+                results[i] = future.result()
+            except Exception as exc:  # noqa: BLE001 - as in the serial loop
+                results[i] = exc
+            done(sources[i])
+    return results
+
+
+_worker_templates: Templates | None = None  # a worker's compiled templates
+
+
+def _worker_start() -> None:
+    """A worker leaves Ctrl-C to the main process, which stops the run."""
+    import signal
+
+    global _worker_templates
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _worker_templates = Templates()  # the pool lives for one run: no stale template
+
+
+def _in_worker(task, source: MeetingSource, *args):
+    return task(source, _worker_templates, *args)
 
 
 def add_pdfs(meetings: list[Prepared]) -> None:

@@ -8,7 +8,17 @@ from pathlib import Path
 import click
 
 from . import clickfr, pdf
-from .build import Outcome, add_pdfs, build_meeting, prepare, write
+from .build import (
+    Outcome,
+    add_pdfs,
+    build_all,
+    build_meeting,
+    default_jobs,
+    prepare,
+    prepare_all,
+    write,
+)
+from .compiled import Templates
 from .problems import Place, Problem
 from .sources import MeetingSource, find_meetings
 
@@ -59,6 +69,14 @@ BUILD_OPTIONS = [
         help="Écrit aussi une copie PDF/A de chaque document (LibreOffice requis).",
     ),
     click.option(
+        "--jobs",
+        "-j",
+        type=click.IntRange(min=1),
+        default=None,
+        metavar="N",
+        help="Nombre de réunions préparées en même temps (défaut : le nombre de processeurs).",
+    ),
+    click.option(
         "--watch",
         is_flag=True,
         help="Après la construction, reste ouvert et reconstruit une réunion dès qu’un de ses "
@@ -101,6 +119,7 @@ def main(
     templates: Path | None,
     force: bool,
     with_pdf: bool,
+    jobs: int | None,
     watch: bool,
 ):
     """Rédige les procès-verbaux des séances à partir des classeurs de data/.
@@ -113,6 +132,7 @@ def main(
         "templates": templates,
         "force": force,
         "pdf": with_pdf,
+        "jobs": jobs,
         "watch": watch,
     }
     if ctx.invoked_subcommand is None:
@@ -123,6 +143,7 @@ def main(
             templates=templates,
             force=force,
             with_pdf=with_pdf,
+            jobs=jobs,
             watch=watch,
         )
 
@@ -138,6 +159,7 @@ def build(
     templates: Path | None,
     force: bool,
     with_pdf: bool,
+    jobs: int | None,
     watch: bool,
 ):
     """Construit les documents de chaque réunion de data/ (commande par défaut).
@@ -149,11 +171,12 @@ def build(
     force = force or parent.get("force", False)
     with_pdf = with_pdf or parent.get("pdf", False)
     watch = watch or parent.get("watch", False)
+    jobs = jobs or parent.get("jobs") or default_jobs()
     meetings, folders, output = _setup(ctx, data, output, templates, empty_ok=watch)
     if with_pdf and not pdf.soffice():
         click.echo(pdf.INSTALL, err=True)
         sys.exit(2)
-    outcomes = _build_all(meetings, folders, output, force, with_pdf)
+    outcomes = _build_all(meetings, folders, output, force, with_pdf, jobs)
     for outcome in outcomes:
         _report(outcome)
     if len(outcomes) > 1:
@@ -173,16 +196,19 @@ def build(
 
 
 def _build_all(
-    meetings: list[MeetingSource], folders: list[Path], output: Path, force: bool, with_pdf: bool
+    meetings: list[MeetingSource],
+    folders: list[Path],
+    output: Path,
+    force: bool,
+    with_pdf: bool,
+    jobs: int = 1,
 ) -> list[Outcome]:
     """Build every meeting, with a progress bar on a terminal when there are
     several; one outcome per meeting, in their order."""
-    # Every meeting is read and rendered first, so that the PDFs of the whole
-    # run come from one LibreOffice start; then each is written on its own.
     stream = sys.stderr
-    prepared, outcomes = [], {}
+    steps = 2 * len(meetings) + 1 if with_pdf else len(meetings)
     with click.progressbar(
-        length=2 * len(meetings) + with_pdf,
+        length=steps,
         label="Construction des réunions",
         item_show_func=lambda step: step,
         show_eta=False,
@@ -190,17 +216,28 @@ def _build_all(
         file=stream,
         hidden=len(meetings) < 2 or not stream.isatty(),
     ) as bar:
-        for source in meetings:
-            bar.update(0, f"lecture de {source.name}")
-            try:
-                prepared.append(prepare(source, folders))
-            except Exception as exc:  # noqa: BLE001 - last guard: a bug must not hide the others
-                outcomes[source.name] = _unexpected(source.name, exc)
-            bar.update(1)
-        if with_pdf:
-            bar.update(0, "copies PDF/A")
-            add_pdfs(prepared)
-            bar.update(1)
+        if not with_pdf:  # each meeting is written as soon as it is ready
+            bar.update(0, "lecture et écriture des réunions")
+            results = build_all(
+                meetings, folders, output, force, jobs, lambda s: bar.update(1, f"{s.name} prête")
+            )
+            return [
+                _unexpected(source.name, result) if isinstance(result, Exception) else result
+                for source, result in zip(meetings, results, strict=True)
+            ]
+        # Every meeting is read and rendered first, so that the PDFs of the
+        # whole run come from one LibreOffice start; then each is written.
+        prepared, outcomes = [], {}
+        bar.update(0, "lecture des réunions")
+        results = prepare_all(meetings, folders, jobs, lambda s: bar.update(1, f"{s.name} lue"))
+        for source, result in zip(meetings, results, strict=True):
+            if isinstance(result, Exception):  # last guard: a bug must not hide the others
+                outcomes[source.name] = _unexpected(source.name, result)
+            else:
+                prepared.append(result)
+        bar.update(0, "copies PDF/A")
+        add_pdfs(prepared)
+        bar.update(1)
         for p in prepared:
             bar.update(0, f"écriture de {p.source.name}")
             try:
@@ -293,9 +330,10 @@ def check(
             sys.exit(2)
         meetings = [known[n] for n in names]
     failed = 0
+    compiled = Templates()  # once for all the meetings checked
     for source in meetings:
         try:
-            problems = prepare(source, folders).report.problems
+            problems = prepare(source, folders, compiled).report.problems
         except Exception as exc:  # noqa: BLE001 - last guard, as for the build
             problems = _unexpected(source.name, exc).problems
         errors = [p for p in problems if p.severity.value == "erreur"]

@@ -7,6 +7,7 @@ Pure functions of plain values; the rules decide, this module words.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import unicodedata
 
@@ -262,8 +263,17 @@ def _decimal_text(value, decimals_min: int, decimals_max: int) -> str:
     """French digits of an exact Decimal: narrow NBSP between thousands,
     a comma, between ``decimals_min`` and ``decimals_max`` decimals. The
     caller rounds (half up) first; Babel only lays the digits out."""
+    # By its text: 1.0 and 1.000 are equal Decimals but are not laid out alike.
+    return _decimal_digits(str(value), decimals_min, decimals_max)
+
+
+@functools.lru_cache(maxsize=4096)  # a contribution table repeats the same rates
+def _decimal_digits(value: str, decimals_min: int, decimals_max: int) -> str:
+    from decimal import Decimal
+
     from babel.numbers import format_decimal
 
+    value = Decimal(value)
     pattern = "#,##0." + "0" * decimals_min + "#" * (decimals_max - decimals_min)
     if decimals_max == 0:
         pattern = "#,##0"

@@ -109,3 +109,38 @@ def test_a_template_error_is_the_same_through_the_shortcut(tmp_path: Path) -> No
         documents.render(template, {"titre": "x"})
     assert str(caught.value) == str(direct.value)
     assert "variable inconnue" in str(caught.value)
+
+
+def test_meetings_built_side_by_side_are_the_same_bytes_as_one_by_one(tmp_path: Path) -> None:
+    from conftest import run
+
+    data = _meetings(tmp_path)
+    for n in range(3):  # more meetings than processes
+        shutil.copytree(data / "a-bureau", data / f"c-bureau-{n}")
+    serial = tmp_path / "serial"
+    parallel = tmp_path / "parallel"
+    code, printed = run("--data", str(data), "--output", str(serial), "--jobs", "1")
+    assert code == 0, printed
+    code, printed_parallel = run("build", "--data", str(data), "--output", str(parallel), "-j", "3")
+    assert code == 0, printed_parallel
+    # The same report, in the same order, whatever meeting finished first.
+    assert printed_parallel.replace(str(parallel), "OUT") == printed.replace(str(serial), "OUT")
+    files = sorted(p.relative_to(serial) for p in serial.rglob("*") if p.is_file())
+    # 4 sample-like meetings (6 documents and the manifest), b-comite (9 and the manifest)
+    assert len(files) == 4 * 7 + 10
+    assert files == sorted(p.relative_to(parallel) for p in parallel.rglob("*") if p.is_file())
+    for name in files:
+        assert (parallel / name).read_bytes() == (serial / name).read_bytes(), name
+
+
+def test_a_meeting_that_fails_in_a_worker_is_reported_like_the_others(tmp_path: Path) -> None:
+    from conftest import run
+
+    data = _meetings(tmp_path)
+    (data / "b-comite" / "presences.xlsx").write_bytes(b"pas un classeur")
+    code, printed = run("--data", str(data), "--output", str(tmp_path / "out"), "--jobs", "2")
+    assert code == 1
+    assert "b-comite : 1 problème, rien n’a été écrit pour cette réunion." in printed
+    assert "presences.xlsx : ce fichier n’est pas un classeur Excel (.xlsx) lisible." in printed
+    assert (tmp_path / "out" / "a-bureau" / "proces-verbal.docx").is_file()
+    assert not (tmp_path / "out" / "b-comite").exists()
