@@ -7,6 +7,7 @@ problem of the meeting is gathered before anything is written.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 import sys
 from collections.abc import Callable
@@ -19,6 +20,7 @@ from .problems import Place, Problem, Report
 from .sources import MeetingSource
 
 
+@functools.cache
 def default_templates() -> Path:
     """The templates shipped with the package: installed, they sit in
     ``pipeline/templates/``; in the source tree, in the top-level
@@ -87,12 +89,16 @@ def prepare(
     when = dt.datetime.combine(meeting.date, meeting.opening)
     own = source.folder / "templates"  # this meeting's own templates come first
     templates = [own, *templates] if own.is_dir() else templates
+    found: dict[str, Path] = {}  # looked up once per template, not once per extract
+    embeds = any(d.expose_file is not None for d in meeting.deliberations)
     for doc in documents.documents(meeting, analysis):
-        template = find_template(doc.template, templates)
-        if _differs_from_default(template):
-            prepared.templates.add(template)
+        if doc.template not in found:
+            found[doc.template] = find_template(doc.template, templates)
+            if _differs_from_default(found[doc.template]):
+                prepared.templates.add(found[doc.template])
+        template = found[doc.template]
         try:
-            prepared.files[doc.filename] = compiled.render(template, doc.context, when)
+            prepared.files[doc.filename] = compiled.render(template, doc.context, when, embeds)
             prepared.headings[doc.filename] = doc.heading
         except documents.TemplateError as exc:
             report.error(Place(str(template)), str(exc))  # path, then name and cause

@@ -73,9 +73,7 @@ class Analysis:
 
 def agenda(meeting: Meeting) -> tuple[tuple[int, ...], dict[int, frozenset[str]]]:
     """The agenda (N° in order) and who withdraws at each item."""
-    order = tuple(d.number for d in meeting.deliberations)
-    withdrawn = {d.number: frozenset(d.withdrawn) for d in meeting.deliberations}
-    return order, withdrawn
+    return meeting.agenda
 
 
 def analyse(meeting: Meeting, report: Report) -> Analysis | None:
@@ -117,10 +115,13 @@ def analyse(meeting: Meeting, report: Report) -> Analysis | None:
     quorum = rules.quorum(opening, meeting.quorum_base, meeting.quorum_threshold)
     deliberate = quorum.reached or meeting.second_convocation
     items = []
+    named_votes: dict[int, list] = {}
+    for v in meeting.votes:
+        named_votes.setdefault(v.number, []).append(v)
     for index, d in enumerate(meeting.deliberations):
         att = rules.attendance(meeting.members, index, order, withdrawn[d.number])
         item_quorum = rules.quorum(att, meeting.quorum_base, meeting.quorum_threshold)
-        named = [v for v in meeting.votes if v.number == d.number]
+        named = named_votes.get(d.number, [])
         if not deliberate:
             if d.vote is not None or named:
                 place = d.vote.place if d.vote is not None else named[0].place

@@ -58,10 +58,12 @@ class Compiled:
         self._ready = False
         self._shortcut = False
 
-    def render(self, context: dict[str, Any], when: dt.datetime) -> bytes:
+    def render(self, context: dict[str, Any], when: dt.datetime, embeds: bool = True) -> bytes:
+        """``embeds``: whether the context may hold a Word exposé (False when
+        the meeting has none, sparing a walk through every context)."""
         if not self._ready:
             self._prepare()
-        if not self._shortcut or _holds_word_expose(context):
+        if not self._shortcut or embeds and _holds_word_expose(context):
             return output.reproducible(documents.render(self.template, context), when)
         return output.reproducible_parts(self._parts(context), when)
 
@@ -166,8 +168,12 @@ class Templates:
     def __init__(self) -> None:
         self._compiled: dict[Path, Compiled] = {}
 
-    def render(self, template: Path, context: dict[str, Any], when: dt.datetime) -> bytes:
-        key = template.resolve()
-        if key not in self._compiled:
-            self._compiled[key] = Compiled(template)
-        return self._compiled[key].render(context, when)
+    def render(
+        self, template: Path, context: dict[str, Any], when: dt.datetime, embeds: bool = True
+    ) -> bytes:
+        found = self._compiled.get(template)
+        if found is None:  # the same file by any other path is the same template
+            key = template.resolve()
+            found = self._compiled.setdefault(key, Compiled(template))
+            self._compiled[template] = found
+        return found.render(context, when, embeds)

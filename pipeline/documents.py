@@ -167,7 +167,7 @@ def _events(meeting: Meeting, index: int, presiding: dict[int, str]) -> list[str
     order it happens: returns, departures (with the proxy handed on),
     arrivals, then withdrawals. ``presiding`` maps each item to who presides."""
     order, withdrawn = agenda(meeting)
-    positions = {n: i for i, n in enumerate(order)}
+    positions = rules.positions_of(order)
     number = order[index]
     previous = order[index - 1] if index > 0 else None
 
@@ -177,6 +177,13 @@ def _events(meeting: Meeting, index: int, presiding: dict[int, str]) -> list[str
 
     returns, departures, arrivals, withdrawals = [], [], [], []
     for m in meeting.members:
+        if (  # only who comes, goes or withdraws around this item has an event
+            m.arrival != number
+            and (previous is None or m.departure != previous)
+            and m.key not in withdrawn[number]
+            and (previous is None or m.key not in withdrawn[previous])
+        ):
+            continue
         who = m.seated_title
         seated = rules.in_room(m, index, positions)
         was_in = rules.in_room(m, index - 1, positions)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import Enum
@@ -223,4 +224,17 @@ class Meeting:
         return bool(self.tariffs)
 
     def member(self, key: str) -> Member:
-        return next(m for m in self.members if m.key == key)
+        return self._members_by_key[key]
+
+    # Computed once per meeting: an assembly of 163 members and 600 items
+    # asks for them at every item.
+    @functools.cached_property
+    def _members_by_key(self) -> dict[str, Member]:
+        return {m.key: m for m in self.members}
+
+    @functools.cached_property
+    def agenda(self) -> tuple[tuple[int, ...], dict[int, frozenset[str]]]:
+        """The agenda (N° in order) and who withdraws at each item."""
+        order = tuple(d.number for d in self.deliberations)
+        withdrawn = {d.number: frozenset(d.withdrawn) for d in self.deliberations}
+        return order, withdrawn

@@ -110,8 +110,7 @@ def write_all(
     _remove_stale_temporaries(folder, [*files, MANIFEST])
     temporary: dict[str, str] = {}
     try:
-        for name, content in files.items():
-            temporary[name] = _write_temporary(folder, name, content)
+        _write_temporaries(folder, files, temporary)
         for name in files:
             target = folder / name
             current = digest(target.read_bytes()) if target.exists() else None
@@ -155,14 +154,42 @@ def _remove_stale_temporaries(folder: Path, names: list[str]) -> None:
                 stale.unlink(missing_ok=True)
 
 
-def _write_temporary(folder: Path, name: str, content: bytes) -> str:
+def _write_temporaries(folder: Path, files: dict[str, bytes], temporary: dict[str, str]) -> None:
+    """Each file written to its temporary (recorded in ``temporary`` as soon
+    as it exists, for the caller to remove on failure). Many files (the
+    extracts of a large assembly) are written by several threads: most of
+    the time goes in waiting for the disk (fsync)."""
+    mask = _umask()  # read once: os.umask is process-wide, never changed under a thread
+    if len(files) < 8:
+        for name, content in files.items():
+            temporary[name] = _write_temporary(folder, name, content, mask)
+        return
+    from concurrent.futures import ThreadPoolExecutor
+
+    failure: BaseException | None = None
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        futures = {
+            name: pool.submit(_write_temporary, folder, name, content, mask)
+            for name, content in files.items()
+        }
+        for name, future in futures.items():
+            try:
+                temporary[name] = future.result()
+            except BaseException as exc:  # noqa: BLE001 - raised below, once all are known
+                failure = failure or exc
+    if failure is not None:
+        raise failure
+
+
+def _write_temporary(folder: Path, name: str, content: bytes, mask: int | None = None) -> str:
     """A temporary file beside ``folder / name`` (which may lie in a sub-folder,
     as extraits/…), holding ``content``."""
     target = folder / name
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
-        os.chmod(tmp, 0o666 & ~_umask())  # as any file the clerk saves, not mkstemp's 0600
+        # As any file the clerk saves, not mkstemp's 0600.
+        os.chmod(tmp, 0o666 & ~(_umask() if mask is None else mask))
         with os.fdopen(fd, "wb") as handle:
             handle.write(content)
             handle.flush()

@@ -6,6 +6,7 @@ the words are written by :mod:`pipeline.french`.
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 from enum import Enum
@@ -46,6 +47,12 @@ class Attendance:
         return len(self.present) + self.represented
 
 
+@functools.lru_cache(maxsize=8)
+def positions_of(order: tuple[int, ...]) -> dict[int, int]:
+    """Each item's index in the agenda (a shared dict: read it, never change it)."""
+    return {n: i for i, n in enumerate(order)}
+
+
 def in_room(member: Member, position: int, positions: dict[int, int]) -> bool:
     """Whether ``member`` sits at ``position`` (OPENING or an item's index in
     the agenda): present or substituted, from ``Arrivée`` to ``Départ``."""
@@ -69,7 +76,7 @@ def attendance(
     one who withdraws for an interest does not vote by proxy either) and its
     holder does. ``order`` is the agenda: the N° of each item, in order.
     (:func:`proxy_faults` reports invalid proxies; one never counts.)"""
-    positions = {n: i for i, n in enumerate(order)}
+    positions = positions_of(order)
     present = tuple(
         m.key for m in members if in_room(m, position, positions) and m.key not in withdrawn
     )

@@ -7,6 +7,7 @@ cell, and reports what cannot be read into the meeting's :class:`Report`.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 import zipfile
@@ -56,12 +57,17 @@ SHEET_TITLES = {
 _SHEET_BY_FOLDED = {name: key for key, names in SHEETS.items() for name in names}
 
 
+@functools.lru_cache(maxsize=65536)  # the same names and words come back at every row
+def _fold(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+    return re.sub(r"[\W_]+", " ", bare).strip()
+
+
 def fold(text: Any) -> str:
     """The spec's comparison form: NFKD, no accents, case folded, runs of
     anything but letters and digits turned into one space, trimmed."""
-    decomposed = unicodedata.normalize("NFKD", str(text))
-    bare = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
-    return re.sub(r"[\W_]+", " ", bare).strip()
+    return _fold(str(text))
 
 
 class Cell(NamedTuple):
