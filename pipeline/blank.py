@@ -37,7 +37,7 @@ HINTS = {
     "Civilité": "M. ou Mme.",
     "Prénom": "Prénom du membre.",
     "Nom": "Nom du membre (imprimé en capitales).",
-    "Statut": "présent, excusé, absent ou suppléé.",
+    "Statut": "présent(e), excusé(e), absent(e) ou suppléé(e).",
     "Pouvoir à": "Prénom Nom du membre présent qui détient le pouvoir.",
     "Suppléé par": "Nom du suppléant qui siège (statut « suppléé »).",
     "Arrivée": "N° du premier point auquel le membre prend part (arrivé en retard).",
@@ -77,7 +77,7 @@ HINTS = {
     "Quantité": "Ce à quoi le tarif s’applique : la population pour un tarif par habitant.",
 }
 CHOICES = {
-    "Statut": "présent,excusé,absent,suppléé",
+    "Statut": "présent,présente,excusé,excusée,absent,absente,suppléé,suppléée",
     "Civilité": "M.,Mme",
     "Vote": "unanimité",
     "Scrutin": "main levée,public,secret",

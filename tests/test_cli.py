@@ -36,7 +36,12 @@ def test_default_folders_and_one_line_per_meeting(tmp_path: Path, monkeypatch) -
     assert code == 0, printed
     # The per-meeting lines, then (after a blank line) the summary table.
     report, summary = printed.split("\n\n")
-    assert summary.splitlines()[0].split() == ["Réunion", "Documents", "Avertissements", "Problèmes"]
+    assert summary.splitlines()[0].split() == [
+        "Réunion",
+        "Documents",
+        "Avertissements",
+        "Problèmes",
+    ]
     assert summary.splitlines()[1].split() == ["2016-11-28-bureau", "6", "1", "0"]
     lines = [line for line in report.splitlines() if "deliberations.csv" not in line]
     assert lines == [

@@ -74,7 +74,16 @@ def test_blank_workbooks_carry_the_hints(tmp_path: Path) -> None:
     assert ws.freeze_panes == "A2"
     assert "suppléé" in ws["E1"].comment.text
     lists = {dv.formula1 for dv in ws.data_validations.dataValidation}
-    assert '"présent,excusé,absent,suppléé"' in lists and '"M.,Mme"' in lists
+    statuses = '"présent,présente,excusé,excusée,absent,absente,suppléé,suppléée"'
+    assert statuses in lists and '"M.,Mme"' in lists
+    # Every word the list offers is one the reader takes (the contract's
+    # feminine forms included), and each of the four statuses is offered.
+    from pipeline.parse import STATUSES
+    from pipeline.sources import fold
+
+    offered = statuses.strip('"').split(",")
+    assert all(fold(word) in STATUSES for word in offered)
+    assert {STATUSES[fold(word)] for word in offered} == set(STATUSES.values())
     seance = openpyxl.load_workbook(data / "m" / "seance.xlsx")["Séance"]
     fields = [row[0].value for row in seance.iter_rows(min_row=2)]
     assert fields[:3] == ["Organisme", "Instance", "Genre de l'instance"]
