@@ -27,8 +27,6 @@ HOSTILE_XML = (
     "XML ») : il est refusé sans être lu"
 )
 _DECLARATION = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
-# A row element, with or without a namespace prefix, whatever white space follows.
-_ROW = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row[\s/>]")
 _SHEET = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?sheet[\s/>]")
 _MERGE = re.compile(
     rb'<(?:[A-Za-z_][\w.-]*:)?mergeCell\s+ref="\$?([A-Z]+)\$?(\d+)(?::\$?([A-Z]+)\$?(\d+))?"'
@@ -36,21 +34,28 @@ _MERGE = re.compile(
 _OVERLAP = 128  # longer than any tag the scans look for
 
 
-def refusal(path: Path, what: str, count_rows: bool) -> str:
+KEPT_PART_BYTES = 32 * 2**20  # parts kept for the survey that follows
+
+
+def refusal(path: Path, what: str, count_rows: bool, kept: dict[str, bytes] | None = None) -> str:
     """Why the package at ``path`` must not be opened, or "". ``what`` names
-    it in the message ("ce classeur", "ce modèle")."""
+    it in the message ("ce classeur", "ce modèle"). ``kept``, when given,
+    receives the XML parts of up to 32 Mo as they were scanned, for
+    :func:`xlsx_shapes` not to expand them again."""
     if path.stat().st_size > MAX_FILE_BYTES:
         return f"{what} est trop volumineux (plus de {MAX_FILE_BYTES // 2**20} Mo)."
     try:
         with zipfile.ZipFile(path) as package:
-            return _judge(package, what, count_rows)
+            return _judge(package, what, count_rows, kept)
     except zipfile.BadZipFile:
         return ""  # not a zip at all: the reader says what it is not
     except (OSError, RuntimeError, NotImplementedError, EOFError, zipfile.LargeZipFile):
         return f"{what} ne peut pas être décompressé : il est refusé."
 
 
-def _judge(package: zipfile.ZipFile, what: str, count_rows: bool) -> str:
+def _judge(
+    package: zipfile.ZipFile, what: str, count_rows: bool, kept: dict[str, bytes] | None = None
+) -> str:
     infos = package.infolist()
     if len(infos) > MAX_ENTRIES:
         return f"{what} contient un nombre anormal de parties : il est refusé."
@@ -69,7 +74,8 @@ def _judge(package: zipfile.ZipFile, what: str, count_rows: bool) -> str:
         name = info.filename.lower()
         if not name.endswith((".xml", ".rels")):
             continue
-        declarations, rows, merged = _scan(package, info, count_rows)
+        keep = kept is not None and info.file_size <= KEPT_PART_BYTES
+        declarations, rows, merged = _scan(package, info, count_rows, kept if keep else None)
         if declarations:
             return f"{what} {HOSTILE_XML}."
         if merged > MAX_MERGED_CELLS:
@@ -89,6 +95,19 @@ def _judge(package: zipfile.ZipFile, what: str, count_rows: bool) -> str:
     return ""
 
 
+_PREFIXED_ROW = re.compile(rb"<[A-Za-z_][\w.-]*:row[\s/>]")
+
+
+def _count_rows(data: bytes) -> int:
+    """The row tags of ``data``, with or without a namespace prefix, whatever
+    white space follows, counted at the speed of bytes.count: a sheet of
+    100,000 rows is counted before it is read."""
+    rows = sum(data.count(b"<row" + end) for end in (b" ", b">", b"/", b"\t", b"\n", b"\r"))
+    if b":row" in data:
+        rows += len(_PREFIXED_ROW.findall(data))
+    return rows
+
+
 def _column(letters: bytes) -> int:
     n = 0
     for ch in letters:
@@ -97,26 +116,33 @@ def _column(letters: bytes) -> int:
 
 
 def _scan(
-    package: zipfile.ZipFile, info: zipfile.ZipInfo, count_rows: bool
+    package: zipfile.ZipFile,
+    info: zipfile.ZipInfo,
+    count_rows: bool,
+    kept: dict[str, bytes] | None = None,
 ) -> tuple[bool, int, int]:
     """Streams one XML part: (has a DOCTYPE or ENTITY declaration, row tags,
-    cells covered by merged ranges)."""
-    rows, merged, tail = 0, 0, b""
+    cells covered by merged ranges); a part found sound is put in ``kept``."""
+    rows, merged, tail, chunks = 0, 0, b"", []
     with package.open(info) as stream:
         while chunk := stream.read(1 << 20):
+            if kept is not None:
+                chunks.append(chunk)
             data = tail + chunk
-            if _DECLARATION.search(data):
+            if b"<!" in data and _DECLARATION.search(data):
                 return True, rows, merged
             if count_rows:
                 # Count each tag once: those lying in the tail were counted already.
-                rows += len(_ROW.findall(data)) - len(_ROW.findall(tail))
-                for m in _MERGE.finditer(data):
+                rows += _count_rows(data) - _count_rows(tail)
+                for m in _MERGE.finditer(data) if b"mergeCell" in data else ():
                     if m.end() > len(tail) and m[3]:
                         width = abs(_column(m[3]) - _column(m[1])) + 1
                         merged += width * (abs(int(m[4]) - int(m[2])) + 1)
                 if rows > MAX_ROWS or merged > MAX_MERGED_CELLS:
                     return False, rows, merged
             tail = data[-_OVERLAP:]
+    if kept is not None:
+        kept[info.filename] = b"".join(chunks)
     return False, rows, merged
 
 
@@ -143,6 +169,7 @@ class Shape:
     errors: list[tuple[str, str]] = field(default_factory=list)  # (cell, "#DIV/0!")
     unset: list[str] = field(default_factory=list)  # formulas without a stored value
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)  # ODS only
+    controls: bool = True  # whether a text may hold a control character (False: surely not)
 
     @property
     def rectangle(self) -> int:
@@ -150,13 +177,17 @@ class Shape:
 
 
 _NS = r"(?:[A-Za-z_][\w.-]*:)?"
-_CELL_REF = re.compile(rb"<" + _NS.encode() + rb'c\s[^>]*?\br="([A-Z]{1,3})([0-9]{1,7})"')
-_ERROR_CELL = re.compile(rb"<" + _NS.encode() + rb'c\s([^>]*\bt="e"[^>]*)>')
+# Attributes as XML allows them: either quote, spaces around "=".
+# Any attribute named r or ending in r with a cell reference for value: in a
+# worksheet, the cells' (a stray match only makes the survey stricter).
+_CELL_REF = re.compile(rb"r\s*=\s*[\"']([A-Z]{1,3})([0-9]{1,7})[\"']")
+_ERROR_CELL = re.compile(rb"<" + _NS.encode() + rb"c\s([^>]*\bt\s*=\s*[\"']e[\"'][^>]*)>")
 _FORMULA = re.compile(rb"<" + _NS.encode() + rb"f[\s/>]")
 _CELL_END = re.compile(rb"</" + _NS.encode() + rb"c>")
 _VALUE = re.compile(rb"<" + _NS.encode() + rb"v>([^<]*)<")
-_REF = re.compile(rb'\br="([A-Z]{1,3}[0-9]{1,7})"')
-_TYPE_STR = re.compile(rb'\bt="str"')
+_REF = re.compile(rb"\br\s*=\s*[\"']([A-Z]{1,3}[0-9]{1,7})[\"']")
+_TYPE_STR = re.compile(rb"\bt\s*=\s*[\"']str[\"']")
+_TYPE_ERROR = re.compile(rb"\bt\s*=\s*[\"']e[\"']")
 
 
 def column_letters(n: int) -> str:
@@ -167,9 +198,10 @@ def column_letters(n: int) -> str:
     return letters
 
 
-def xlsx_shapes(path: Path) -> dict[str, Shape]:
+def xlsx_shapes(path: Path, kept: dict[str, bytes] | None = None) -> dict[str, Shape]:
     """The shape of each worksheet of an .xlsx, by sheet name. Call only
-    once :func:`refusal` has passed the package."""
+    once :func:`refusal` has passed the package (``kept``: the parts it kept)."""
+    kept = kept or {}
     from defusedxml import ElementTree
 
     rel = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
@@ -185,6 +217,9 @@ def xlsx_shapes(path: Path) -> dict[str, Shape]:
             for r in ElementTree.fromstring(package.read(rels))
             if r.get("Id")
         }
+        strings = names.get("xl/sharedstrings.xml")
+        read = lambda part: kept.get(part) or package.read(part)  # noqa: E731
+        shared = strings is not None and _maybe_controls(read(strings))
         for sheet in ElementTree.fromstring(package.read(book)).iter():
             if not sheet.tag.endswith("}sheet"):
                 continue
@@ -192,8 +227,32 @@ def xlsx_shapes(path: Path) -> dict[str, Shape]:
             part = target.lstrip("/") if target.startswith("/") else "xl/" + target
             part = names.get(part.lower())
             if part:
-                shapes[sheet.get("name", "")] = _xlsx_shape(package.read(part))
+                xml = read(part)
+                shape = shapes[sheet.get("name", "")] = _xlsx_shape(xml)
+                shape.controls = shared or _maybe_controls(xml)
     return shapes
+
+
+# What a control character can look like in the XML of a workbook: the byte
+# itself, Excel's _xHHHH_ escape, a character reference; U+FFFE and U+FFFF.
+_CONTROL_BYTES = bytes(c for c in range(32) if c not in (9, 10, 13))
+_ESCAPED_CONTROL = re.compile(rb"_x(?:00[01][0-9A-Fa-f]|[Ff]{3}[EeFf])_")
+_REFERENCED_CONTROL = re.compile(
+    rb"&#(?:x0*(?:[0-9A-Fa-f]{1,2}|[Ff]{3}[EeFf])|0*[0-9]{1,2}|6553[45]);"
+)
+
+
+def _maybe_controls(xml: bytes) -> bool:
+    """False when no text of this XML can hold a control character, so that
+    the reader need not look at each cell (true for tab, newline and carriage
+    return as well: only ever a little slower, never wrong)."""
+    return (
+        len(xml.translate(None, _CONTROL_BYTES)) != len(xml)
+        or b"\xef\xbf\xbe" in xml
+        or b"\xef\xbf\xbf" in xml
+        or (b"_x" in xml and _ESCAPED_CONTROL.search(xml) is not None)
+        or (b"&#" in xml and _REFERENCED_CONTROL.search(xml) is not None)
+    )
 
 
 def _xlsx_shape(xml: bytes) -> Shape:
@@ -210,13 +269,13 @@ def _xlsx_shape(xml: bytes) -> Shape:
             if shape.columns > shape.rows:
                 far = next(c + r for c, r in reversed(refs) if c == widest)
             shape.far = far.decode()
-    for m in _ERROR_CELL.finditer(xml):
+    for m in _ERROR_CELL.finditer(xml) if b'"e"' in xml or b"'e'" in xml else ():
         ref = _REF.search(m[1])
         end = _CELL_END.search(xml, m.end())
         value = _VALUE.search(xml, m.end(), end.start() if end else len(xml))
         if ref:
             shape.errors.append((ref[1].decode(), value[1].decode() if value else "#N/A"))
-    for m in _FORMULA.finditer(xml):
+    for m in _FORMULA.finditer(xml) if b"<f" in xml or b":f" in xml else ():
         start = xml.rfind(b"<", 0, m.start())  # the cell's start tag precedes <f>
         end = _CELL_END.search(xml, m.end())
         head = xml[start : xml.find(b">", start) + 1]
@@ -225,7 +284,7 @@ def _xlsx_shape(xml: bytes) -> Shape:
             continue
         value = _VALUE.search(xml, m.end(), end.start())
         stored = value is not None and (value[1] != b"" or _TYPE_STR.search(head))
-        if not stored and b't="e"' not in head:
+        if not stored and not _TYPE_ERROR.search(head):
             shape.unset.append(ref[1].decode())
     return shape
 

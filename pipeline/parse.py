@@ -221,11 +221,11 @@ class Row:
 def _table(sheet: Sheet, report: Report) -> list[Row]:
     """The rows of a sheet whose first non-empty row holds the headers."""
     columns = COLUMNS[sheet.key]
-    if not sheet.rows:
+    if not sheet.grid:
         if not sheet.refused:  # a refused sheet has its own message already
             report.error(sheet.place, "la feuille est vide : attendu une ligne d’en-têtes.")
         return []
-    header, *body = sheet.rows
+    header = sheet.cells(0)
     by_name = {name: key for key, col in columns.items() for name in col.names}
     index: dict[str, tuple[int, str]] = {}
     for i, cell in enumerate(header):
@@ -250,19 +250,22 @@ def _table(sheet: Sheet, report: Report) -> list[Row]:
                 f"colonne obligatoire « {col.title} » introuvable dans la ligne d’en-têtes.",
             )
     rows = []
-    for cells in body:
+    base, make = sheet.place, tuple.__new__  # Cell's __new__ without its Python frame
+    wanted = [(key, i + 1, title) for key, (i, title) in index.items()]
+    headers = frozenset(index)
+    unsupported = {key for key in index if not columns[key].supported}
+    for r, filled in sheet.grid[1:]:  # a hundred thousand rows of Votes: only the cells used
         found = {
-            key: with_column(cells[i], title)
-            for key, (i, title) in index.items()
-            if i < len(cells) and cells[i].value is not None
+            key: make(Cell, (filled[c], base, r, c, title))
+            for key, c, title in wanted
+            if c in filled
         }
         if not found:
             continue
-        place = Place(sheet.file, sheet.name, row=cells[0].place.row)
-        for key, cell in found.items():
-            if not columns[key].supported:
-                report.error(cell.place, f"la colonne « {columns[key].title} » {NOT_YET_F}.")
-        rows.append(Row(cells[0].place.row or 0, place, found, frozenset(index)))
+        place = Place(sheet.file, sheet.name, row=r)
+        for key in unsupported.intersection(found):
+            report.error(found[key].place, f"la colonne « {columns[key].title} » {NOT_YET_F}.")
+        rows.append(Row(r, place, found, headers))
     return rows
 
 
@@ -897,7 +900,7 @@ def parse_meeting(source: MeetingSource, report: Report) -> Meeting | None:
     others = parse_other_items(sheets["autres_points"], report) if "autres_points" in sheets else []
     # A sheet left with its headers only (as "make-minutes new" makes them) is no sheet.
     for key in ("tarifs", "contributions", "votes", "autres_points"):
-        if key in sheets and len(sheets[key].rows) <= 1:
+        if key in sheets and len(sheets[key].grid) <= 1:
             del sheets[key]
     tariffs = parse_tariffs(sheets["tarifs"], report) if "tarifs" in sheets else None
     contributions = (

@@ -93,12 +93,28 @@ class Sheet:
     key: str
     name: str  # as the clerk typed it
     file: str
-    rows: tuple[tuple[Cell, ...], ...]  # every non-empty row, header included
+    # Every non-empty row, header included: its number and its filled cells'
+    # values by column (both 1-based). Cells are made by those who read them.
+    grid: tuple[tuple[int, dict[int, Any]], ...]
     refused: bool = False  # not read: its problem is reported already
 
     @property
     def place(self) -> Place:
         return Place(self.file, self.name)
+
+    def cells(self, index: int) -> tuple[Cell, ...]:
+        """The ``index``-th non-empty row as cells, from column A to its last
+        filled cell (empty ones hold ``EMPTY``)."""
+        r, values = self.grid[index]
+        base, make = self.place, tuple.__new__  # Cell's __new__ without its Python frame
+        return tuple(
+            make(Cell, (values.get(c, EMPTY), base, r, c, "")) for c in range(1, max(values) + 1)
+        )
+
+    @functools.cached_property
+    def rows(self) -> tuple[tuple[Cell, ...], ...]:
+        """Every non-empty row as cells (see :meth:`cells`)."""
+        return tuple(self.cells(i) for i in range(len(self.grid)))
 
 
 @dataclass(frozen=True)
@@ -143,6 +159,13 @@ def find_meetings(data_dir: Path) -> list[MeetingSource]:
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
+_EXACT = 2**53  # floats beyond hold no exact whole number
+
+
+def _is_nfc(text: str) -> bool:
+    return unicodedata.is_normalized("NFC", text)
+
+
 def _clean(value: Any) -> Any:
     if isinstance(value, str):
         # Excel's _xHHHH_ escapes come decoded from the reader.
@@ -151,7 +174,7 @@ def _clean(value: Any) -> Any:
         if not value.isascii():
             value = unicodedata.normalize("NFC", value)
         return value.strip() or None
-    if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
+    if isinstance(value, float) and value.is_integer() and abs(value) < _EXACT:
         return int(value)  # every number of a workbook is stored as a float
     return value
 
@@ -201,12 +224,17 @@ def _open(path: Path, report: Report) -> _Book | None:
         return None
     shapes: dict[str, packages.Shape] = {}
     if suffix != ".xls":  # a zip: judged, then surveyed
-        refusal = packages.refusal(path, "ce classeur", count_rows=True)
+        kept: dict[str, bytes] = {}  # the parts as scanned, not expanded a second time
+        refusal = packages.refusal(path, "ce classeur", count_rows=True, kept=kept)
         if refusal:
             report.error(place, refusal)
             return None
         try:
-            shapes = (packages.ods_shapes if suffix == ".ods" else packages.xlsx_shapes)(path)
+            if suffix == ".ods":
+                shapes = packages.ods_shapes(path)
+            else:
+                shapes = packages.xlsx_shapes(path, kept)
+            kept.clear()
         except DefusedXmlException:
             report.error(place, f"ce classeur {packages.HOSTILE_XML}.")
             return None
@@ -308,30 +336,41 @@ def _read_sheet(book: _Book, title: str, key: str, file: str, report: Report) ->
                 "LibreOffice Calc et enregistrez-le pour que le résultat soit stocké.",
             )
             skip.add(_position(ref))
-    # row → {column → value}, filled cells only (both 1-based)
+    # row → {column → value}, filled cells only (both 1-based). A hundred
+    # thousand rows go through here: one comprehension per row, the rare
+    # cases (a control character, a cell past the last column) looked for
+    # once per row.
     grid: dict[int, dict[int, Any]] = {}
     filled = 0
     beyond = None
+    clean, nfc, text, number = _clean, _is_nfc, str, float
+    controls = shape is None or shape.controls
     for r, line in enumerate(table, 1):
-        cells: dict[int, Any] = {}
-        for c, raw in enumerate(line, 1):
-            if raw == "" or raw is None:
-                continue
-            if c > MAX_COLUMNS:
-                beyond = beyond or (r, c)
-                break
-            if skip and (r, c) in skip:
-                continue
-            value = _clean(raw)
-            if value.__class__ is str and _CONTROL.search(value):
-                report.warning(
-                    _place(base, r, c),
-                    "caractères de contrôle invisibles supprimés (ils ne peuvent pas figurer "
-                    "dans un document Word).",
-                )
-                value = _CONTROL.sub("", value).strip() or None
-            if value is not None:
-                cells[c] = value
+        # _clean, with its usual cases spelt out: a function call per cell
+        # would cost more than the rest of the reading.
+        cells = {
+            c: value
+            for c, raw in enumerate(line[:MAX_COLUMNS], 1)
+            if raw != ""
+            and (
+                value := raw.strip()
+                if raw.__class__ is text and "\r" not in raw and (raw.isascii() or nfc(raw))
+                else int(raw)
+                if raw.__class__ is number and raw.is_integer() and -_EXACT < raw < _EXACT
+                else clean(raw)
+            )
+            not in ("", None)
+        }
+        if beyond is None and len(line) > MAX_COLUMNS:
+            far = next((c for c, raw in enumerate(line, 1) if c > MAX_COLUMNS and raw != ""), None)
+            beyond = (r, far) if far else None
+        if not cells:
+            continue
+        if skip:
+            for c in [c for c in cells if (r, c) in skip]:
+                del cells[c]
+        if controls and _CONTROL.search("".join(v for v in cells.values() if v.__class__ is str)):
+            _remove_controls(cells, base, r, report)
         if cells:
             grid[r] = cells
             filled += len(cells)
@@ -357,11 +396,24 @@ def _read_sheet(book: _Book, title: str, key: str, file: str, report: Report) ->
             + " : aucune séance n’en a autant ; la feuille est refusée.",
         )
         return refused
-    rows = tuple(
-        tuple(Cell(cells.get(c, EMPTY), base, r, c) for c in range(1, max(cells) + 1))
-        for r, cells in sorted(grid.items())
-    )
-    return Sheet(key, title, file, rows)
+    return Sheet(key, title, file, tuple(sorted(grid.items())))
+
+
+def _remove_controls(cells: dict[int, Any], base: Place, r: int, report: Report) -> None:
+    """Control characters taken out of the texts of row ``r``, each cell
+    named in a warning; a cell left empty is emptied."""
+    for c, value in list(cells.items()):
+        if value.__class__ is str and _CONTROL.search(value):
+            report.warning(
+                _place(base, r, c),
+                "caractères de contrôle invisibles supprimés (ils ne peuvent pas figurer dans un "
+                "document Word).",
+            )
+            value = _CONTROL.sub("", value).strip()
+            if value:
+                cells[c] = value
+            else:
+                del cells[c]
 
 
 def _spread_merged(grid: dict[int, dict[int, Any]], merged) -> int:

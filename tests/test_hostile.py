@@ -545,6 +545,21 @@ def test_a_value_typed_in_the_last_cell_does_not_stall(tmp_path: Path) -> None:
         assert not (tmp_path / "out" / "m").exists(), output
 
 
+def test_a_far_cell_written_with_single_quotes_is_refused_too(tmp_path: Path) -> None:
+    """XML allows r = 'XFD1048576': the survey reads it as the reader does,
+    so the sheet is refused instead of asking for seventeen thousand
+    million cells (the reader would abort the whole command)."""
+    extra = "<row r='1048576'><c r = 'XFD1048576'><v>1</v></c></row>"
+    rewrite_zip(
+        two_meetings(tmp_path) / "deliberations.xlsx",
+        {"xl/worksheets/sheet1.xml": sheet_stream(DELIBERATIONS, rows_after=extra)},
+    )
+    code, output, _ = run_limited(tmp_path, timeout=QUICKLY)
+    assert_refused(
+        tmp_path, code, output, f"{DELIB}, cellule XFD1048576", "valeur isolée très loin du tableau"
+    )
+
+
 # --- files that are not workbooks ------------------------------------------------------
 
 
@@ -1035,3 +1050,40 @@ def test_random_cells_never_break_the_command(
         else:
             assert not (out / "m").exists(), output
             assert problem_lines(output), output
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "<row ",
+                "<row>",
+                "<row/>",
+                "<row\t",
+                "<row\n",
+                "<x:row ",
+                "<x:rows ",
+                "<rowx ",
+                "</row>",
+                "<c r='A1'>",
+                "row ",
+                "<r",
+                "ow ",
+                "<x:row\n",
+                "<a.b-c:row>",
+                "x",
+            ]
+        ),
+        max_size=40,
+    )
+)
+def test_row_tags_are_counted_as_a_parser_reads_them(parts: list[str]) -> None:
+    """The quick count of row tags (bytes.count) agrees with the plain
+    definition: a tag named row, with or without a prefix, then white space,
+    "/" or ">"."""
+    from pipeline.packages import _count_rows
+
+    data = "".join(parts).encode()
+    row = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row[\s/>]")
+    assert _count_rows(data) == len(row.findall(data))
