@@ -171,3 +171,17 @@ def to_pdf_text(document: Path, tmp_path: Path) -> str:
     assert pdf.is_file(), "LibreOffice did not produce a PDF: the document did not load"
     result = subprocess.run([PDFTOTEXT, "-layout", str(pdf), "-"], check=True, capture_output=True)
     return " ".join(result.stdout.decode("utf-8").split())
+
+
+def assert_first_college_merged_down(text: list[str]) -> None:
+    """The minutes of make_meeting's members, the first college typed once in
+    A2 and merged down over A3: still three colleges, Ernest CANDELA (row 3)
+    in the first one."""
+    assert PRESENCES[2][0] == "Amiens Métropole"
+    start = text.index("Amiens Métropole")
+    assert text[start : start + 3] == [
+        "Amiens Métropole",
+        "Département de la Somme",
+        "Communautés de communes",
+    ]
+    assert text[start + 6] == "Ernest CANDELA (excusé)"
