@@ -108,6 +108,15 @@ def _count_rows(data: bytes) -> int:
     return rows
 
 
+def _count_rows_at_most(data: bytes) -> int:
+    """At least as many as :func:`_count_rows` (<rowBreaks> counts too), in
+    one look through ``data``."""
+    rows = data.count(b"<row")
+    if b":row" in data:
+        rows += len(_PREFIXED_ROW.findall(data))
+    return rows
+
+
 def _column(letters: bytes) -> int:
     n = 0
     for ch in letters:
@@ -120,9 +129,13 @@ def _scan(
     info: zipfile.ZipInfo,
     count_rows: bool,
     kept: dict[str, bytes] | None = None,
+    exact: bool = False,
 ) -> tuple[bool, int, int]:
     """Streams one XML part: (has a DOCTYPE or ENTITY declaration, row tags,
-    cells covered by merged ranges); a part found sound is put in ``kept``."""
+    cells covered by merged ranges); a part found sound is put in ``kept``.
+    Row tags are first counted from above ("<row" in any tag name): only a
+    part that seems to pass the limit is counted again, exactly."""
+    count = _count_rows if exact else _count_rows_at_most
     rows, merged, tail, chunks = 0, 0, b"", []
     with package.open(info) as stream:
         while chunk := stream.read(1 << 20):
@@ -133,11 +146,13 @@ def _scan(
                 return True, rows, merged
             if count_rows:
                 # Count each tag once: those lying in the tail were counted already.
-                rows += _count_rows(data) - _count_rows(tail)
+                rows += count(data) - count(tail)
                 for m in _MERGE.finditer(data) if b"mergeCell" in data else ():
                     if m.end() > len(tail) and m[3]:
                         width = abs(_column(m[3]) - _column(m[1])) + 1
                         merged += width * (abs(int(m[4]) - int(m[2])) + 1)
+                if rows > MAX_ROWS and not exact:
+                    return _scan(package, info, count_rows, kept, exact=True)
                 if rows > MAX_ROWS or merged > MAX_MERGED_CELLS:
                     return False, rows, merged
             tail = data[-_OVERLAP:]
@@ -248,8 +263,7 @@ def _maybe_controls(xml: bytes) -> bool:
     return as well: only ever a little slower, never wrong)."""
     return (
         len(xml.translate(None, _CONTROL_BYTES)) != len(xml)
-        or b"\xef\xbf\xbe" in xml
-        or b"\xef\xbf\xbf" in xml
+        or (b"\xef\xbf" in xml and (b"\xef\xbf\xbe" in xml or b"\xef\xbf\xbf" in xml))
         or (b"_x" in xml and _ESCAPED_CONTROL.search(xml) is not None)
         or (b"&#" in xml and _REFERENCED_CONTROL.search(xml) is not None)
     )
@@ -269,13 +283,21 @@ def _xlsx_shape(xml: bytes) -> Shape:
             if shape.columns > shape.rows:
                 far = next(c + r for c, r in reversed(refs) if c == widest)
             shape.far = far.decode()
-    for m in _ERROR_CELL.finditer(xml) if b'"e"' in xml or b"'e'" in xml else ():
+    # Each look through the XML costs: the rare spellings (single quotes, a
+    # prefixed namespace) are looked for only when the part's start uses them
+    # (a miss would only leave an error cell unnamed, read as empty).
+    head = xml[:4096]  # the XML declaration and the root element
+    quoted = b"'" in head
+    prefixed = b"<worksheet" not in head  # <x:worksheet>: every tag may be prefixed
+    errors = b'"e"' in xml or quoted and b"'e'" in xml
+    for m in _ERROR_CELL.finditer(xml) if errors else ():
         ref = _REF.search(m[1])
         end = _CELL_END.search(xml, m.end())
         value = _VALUE.search(xml, m.end(), end.start() if end else len(xml))
         if ref:
             shape.errors.append((ref[1].decode(), value[1].decode() if value else "#N/A"))
-    for m in _FORMULA.finditer(xml) if b"<f" in xml or b":f" in xml else ():
+    formulas = b"<f" in xml or prefixed and b":f" in xml
+    for m in _FORMULA.finditer(xml) if formulas else ():
         start = xml.rfind(b"<", 0, m.start())  # the cell's start tag precedes <f>
         end = _CELL_END.search(xml, m.end())
         head = xml[start : xml.find(b">", start) + 1]
