@@ -5,10 +5,10 @@ render, save, for every document. For the 600 extracts of a large assembly
 that is 600 times reading the same .docx, patching and compiling the same
 Jinja source, and re-serialising the same styles. Here each template is
 opened once: its Jinja parts (body, headers and footers, core properties)
-are patched and compiled once, the parts no context can change are taken
-from a first complete docxtpl rendering, and each document is then its
-compiled parts rendered and post-processed exactly as docxtpl does, zipped
-with the template's unchanged parts. The bytes are those of
+are patched and compiled once, the parts no context can change are saved
+by python-docx (as docxtpl's save would write them) and compressed once, and
+each document is then its compiled parts rendered and post-processed exactly
+as docxtpl does, zipped with the template's unchanged parts. The bytes are those of
 ``output.reproducible(documents.render(...))`` — a test compares them.
 
 A template this shortcut cannot reproduce (Jinja in footnotes), and a

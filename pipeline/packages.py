@@ -180,7 +180,6 @@ class Shape:
     rows: int = 0  # the last row used
     columns: int = 0  # the last column used
     far: str = ""  # the cell that reaches farthest (row × column)
-    filled: int = 0  # rows holding at least one cell (ODS) or cells (XLSX)
     errors: list[tuple[str, str]] = field(default_factory=list)  # (cell, "#DIV/0!")
     unset: list[str] = field(default_factory=list)  # formulas without a stored value
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)  # ODS only
@@ -272,7 +271,6 @@ def _maybe_controls(xml: bytes) -> bool:
 def _xlsx_shape(xml: bytes) -> Shape:
     shape = Shape()
     refs = _CELL_REF.findall(xml)
-    shape.filled = len(refs)
     if refs:
         widest = max(set(map(itemgetter(0), refs)), key=lambda c: (len(c), c))
         shape.columns = _column(widest)
@@ -352,7 +350,6 @@ def ods_shapes(path: Path) -> dict[str, Shape]:
                         )
                 column += span
             if used:
-                shape.filled += repeat
                 shape.rows = row + repeat
                 if used > shape.columns or row + repeat >= shape.rows:
                     shape.far = f"{column_letters(used)}{row + repeat}"
