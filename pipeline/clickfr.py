@@ -15,14 +15,30 @@ from __future__ import annotations
 
 import gettext
 import importlib
+import re
 import sys
+
+
+class _Guillemets(str):
+    """A French message whose arguments lose click's Python quotes: click
+    writes the names it suggests or misses with repr ('--force', 'NOM')
+    before any translation; in French they stand between « »."""
+
+    def format(self, *args: object, **kwargs: object) -> str:
+        return str.format(self, *args, **{k: _requote(v) for k, v in kwargs.items()})
+
+
+def _requote(value: object) -> object:
+    # French text uses ’, never ': an ASCII pair of quotes is click's.
+    return re.sub(r"'([^'\n]*)'", r"« \1 »", value) if isinstance(value, str) else value
+
 
 # Each English message of click, as its source writes it, and its French.
 # Placeholders are click's own; a French message may drop ``!r`` (the
 # Python quotes) for « » and may leave a placeholder out.
 MESSAGES: dict[str, str] = {
     # Usage errors and their frame (exceptions.py, core.py, parser.py)
-    "Error: {message}": "Erreur : {message}",
+    "Error: {message}": _Guillemets("Erreur : {message}"),
     "Usage:": "Utilisation :",
     "Try '{command} {option}' for help.": "Pour l’aide : « {command} {option} ».",
     "No such option {name!r}.": "option inconnue « {name} ».",

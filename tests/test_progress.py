@@ -146,9 +146,9 @@ def invoke(command: click.Command, *args: str) -> tuple[int, str]:
     ("args", "french"),
     [
         (["--nope"], "Erreur : option inconnue « --nope »."),
-        (["--forc"], "Erreur : option inconnue « --forc ». Vouliez-vous dire '--force' ?"),
-        (["chek"], "Erreur : commande inconnue « chek ». Vouliez-vous dire 'check' ?"),
-        (["new"], "Erreur : argument manquant 'NOM'."),
+        (["--forc"], "Erreur : option inconnue « --forc ». Vouliez-vous dire « --force » ?"),
+        (["chek"], "Erreur : commande inconnue « chek ». Vouliez-vous dire « check » ?"),
+        (["new"], "Erreur : argument manquant « NOM »."),
         (["build", "en-trop"], "Erreur : argument inattendu « en-trop »."),
         (["check", "--pdf"], "Erreur : option inconnue « --pdf »."),
         (["--data"], "Erreur : l’option « --data » attend une valeur."),
@@ -191,10 +191,11 @@ def test_invalid_values_are_in_french() -> None:
     code, printed = invoke(command, "--nombre", "dix")
     assert code == 2
     assert (
-        "Erreur : valeur invalide pour '--nombre' : « dix » n’est pas un nombre valide." in printed
+        "Erreur : valeur invalide pour « --nombre » : « dix » n’est pas un nombre valide."
+        in printed
     )
     code, printed = invoke(command, "--genre", "neutre")
-    assert "« neutre » n’est pas l’une des valeurs permises : 'féminin', 'masculin'." in printed
+    assert "« neutre » n’est pas l’une des valeurs permises : « féminin », « masculin »." in printed
     code, printed = invoke(command, "--dossier", "/nulle/part")
     assert "Dossier « /nulle/part » introuvable." in printed
     for english in ENGLISH:
@@ -225,7 +226,7 @@ def test_the_console_script_speaks_french(tmp_path: Path) -> None:
         timeout=60,
     )
     assert done.returncode == 2
-    assert "Erreur : commande inconnue « chek ». Vouliez-vous dire 'check' ?" in done.stderr
+    assert "Erreur : commande inconnue « chek ». Vouliez-vous dire « check » ?" in done.stderr
     assert "Traceback" not in done.stderr
 
 
