@@ -190,7 +190,9 @@ def build(
             except Exception as exc:  # noqa: BLE001 - a bug must not stop the watch
                 return _unexpected(source.name, exc)
 
-        code = watch_data(_data_folder(ctx, data), [m.folder for m in meetings], rebuild, _report)
+        code = watch_data(
+            _data_folder(ctx, data), [m.folder for m in meetings], rebuild, _report, folders
+        )
         sys.exit(code)
     sys.exit(0 if all(o.ok for o in outcomes) else 1)
 

@@ -154,14 +154,49 @@ class _Changes(FileSystemEventHandler):
                 self.folders.put(folder)
 
 
-def watch(data: Path, known: Iterable[Path], rebuild: Rebuild, report: Report) -> int:
+class _TemplateChanges(FileSystemEventHandler):
+    """The watchdog handler of a folder of templates shared by every meeting
+    (``--templates``, ``./templates``): a template saved there changes the
+    documents of them all."""
+
+    def __init__(self, data: Path, folders: queue.Queue[Path]):
+        super().__init__()
+        self.data = data
+        self.folders = folders
+
+    def dispatch(self, event: FileSystemEvent) -> None:
+        if event.is_directory or event.event_type not in CHANGES:
+            return
+        names = [event.src_path] + ([event.dest_path] if event.event_type == "moved" else [])
+        if not any(
+            Path(os.fsdecode(n)).suffix.lower() == ".docx"
+            and not is_temporary(Path(os.fsdecode(n)).name)
+            for n in names
+        ):
+            return
+        for meeting in find_meetings(self.data) if self.data.is_dir() else []:
+            self.folders.put(meeting.folder.resolve())
+
+
+def watch(
+    data: Path,
+    known: Iterable[Path],
+    rebuild: Rebuild,
+    report: Report,
+    templates: Iterable[Path] = (),
+) -> int:
     """Watch ``data`` until Ctrl-C, rebuilding each meeting whose files
-    change; ``known`` are the meeting folders built already. Returns the
-    exit code: 0 once stopped by Ctrl-C, 1 if ``data`` cannot be watched."""
+    change; ``known`` are the meeting folders built already; a template saved
+    in one of the ``templates`` folders outside ``data`` rebuilds every
+    meeting. Returns the exit code: 0 once stopped by Ctrl-C, 1 if ``data``
+    cannot be watched."""
     data = data.resolve()
     folders: queue.Queue[Path] = queue.Queue()
     observer = Observer()
     observer.schedule(_Changes(data, folders), str(data), recursive=True)
+    for shared in {t.resolve() for t in templates if t.is_dir()}:
+        if not shared.is_relative_to(data):  # inside data/, _Changes sees it already
+            observer.schedule(_TemplateChanges(data, folders), str(shared), recursive=False)
     try:
         observer.start()
     except OSError as exc:

@@ -33,7 +33,7 @@ STAMP = r"^\d\d:\d\d:\d\d "  # the time before each line of a rebuild
 class Watcher:
     """``make-minutes --watch`` running in a subprocess, its output in a file."""
 
-    def __init__(self, data: Path, out: Path, tmp_path: Path):
+    def __init__(self, data: Path, out: Path, tmp_path: Path, *options: str):
         self.log = tmp_path / "watch.log"
         # A shell may start background jobs with SIGINT ignored: restore the
         # default so that SIGINT is the clerk's Ctrl-C.
@@ -43,7 +43,17 @@ class Watcher:
         )
         with self.log.open("wb") as log:
             self.process = subprocess.Popen(
-                [sys.executable, "-c", code, "--watch", "--data", str(data), "--output", str(out)],
+                [
+                    sys.executable,
+                    "-c",
+                    code,
+                    "--watch",
+                    "--data",
+                    str(data),
+                    "--output",
+                    str(out),
+                    *options,
+                ],
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 cwd=tmp_path,
@@ -265,3 +275,37 @@ def test_the_meeting_of_a_change(path: str, is_directory: bool, meeting: str | N
 def test_temporary_names(name: str) -> None:
     assert is_temporary(name)
     assert not is_temporary("x.xlsx")
+
+
+def test_a_template_saved_in_the_shared_templates_folder_rebuilds_every_meeting(
+    sample: Path, tmp_path: Path
+) -> None:
+    import shutil
+
+    import docx
+
+    from pipeline.build import default_templates
+
+    shared = tmp_path / "modeles"  # --templates, outside data/
+    shared.mkdir()
+    shutil.copy(default_templates() / "proces-verbal.docx", shared / "proces-verbal.docx")
+    make_meeting(sample / "autre")
+    out = tmp_path / "out"
+    running = Watcher(sample, out, tmp_path, "--templates", str(shared))
+    try:
+        running.wait("the initial build", lambda: "Surveillance de « " in running.text())
+        mention = "Mention ajoutée par le secrétariat."
+        assert mention not in minutes(out)
+        # The clerk adds a sentence to the shared template and saves it in place.
+        template = docx.Document(str(shared / "proces-verbal.docx"))
+        template.add_paragraph(mention)
+        template.save(str(shared / "proces-verbal.docx"))
+        running.wait_rebuilds(MEETING, 1)
+        running.wait_rebuilds("autre", 1)
+        assert mention in minutes(out) and mention in minutes(out, "autre")
+        code, text = running.stop()
+        assert code == 0 and "Traceback" not in text
+    finally:
+        if running.process.poll() is None:
+            running.process.kill()
+            running.process.wait()
