@@ -212,11 +212,6 @@ def _events(meeting: Meeting, index: int, presiding: dict[int, str]) -> list[str
     return returns + departures + arrivals + withdrawals
 
 
-def _attendance(meeting: Meeting, index: int) -> Attendance:
-    order, withdrawn = agenda(meeting)
-    return rules.attendance(meeting.members, index, order, withdrawn[order[index]])
-
-
 VOTE_LABELS = {
     Vote.POUR: ("Pour", "Pour"),
     Vote.CONTRE: ("Contre", "Contre"),
