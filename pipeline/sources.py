@@ -85,9 +85,7 @@ class Cell(NamedTuple):
     @property
     def place(self) -> Place:
         """Made when a message needs it: few cells ever have a problem."""
-        return self.sheet.with_cell(
-            f"{packages.column_letters(self.col)}{self.row}", self.row, self.column
-        )
+        return _place(self.sheet, self.row, self.col, self.column)
 
 
 @dataclass(frozen=True)
@@ -317,8 +315,9 @@ MAX_CELLS = 2_000_000  # filled cells of one sheet, merged ranges included
 EMPTY = None  # the value of an empty cell
 
 
-def _place(base: Place, r: int, c: int) -> Place:
-    return base.with_cell(f"{packages.column_letters(c)}{r}", r, "")
+def _place(base: Place, r: int, c: int, column: str = "") -> Place:
+    """The place of the cell at row ``r``, column ``c`` (1-based) of a sheet."""
+    return base.with_cell(f"{packages.column_letters(c)}{r}", r, column)
 
 
 def _read_sheet(book: _Book, title: str, key: str, file: str, report: Report) -> Sheet:
