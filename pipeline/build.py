@@ -17,7 +17,7 @@ from pathlib import Path
 from . import checks, documents, opendata, output, parse, pdf
 from .compiled import Templates
 from .problems import Place, Problem, Report
-from .sources import MeetingSource
+from .sources import MeetingSource, read_workbook
 
 
 @functools.cache
@@ -128,11 +128,26 @@ def prepare_all(
     templates: list[Path],
     jobs: int = 1,
     done: Callable[[MeetingSource], None] = lambda source: None,
-) -> list[Prepared | Exception]:
-    """Every meeting prepared, in the order given: a :class:`Prepared`, or
-    the exception a bug raised for it (see :func:`_each` for ``jobs`` and
-    ``done``). For a run with PDFs: they are made all at once afterwards."""
+) -> list[Prepared | Outcome | Exception]:
+    """Every meeting prepared, in the order given: a :class:`Prepared`, the
+    :class:`Outcome` of a meeting whose reader died, or the exception a bug
+    raised for it (see :func:`_each` for ``jobs`` and ``done``). For a run
+    with PDFs: they are made all at once afterwards."""
     return _each(sources, jobs, done, _prepare_task, templates)
+
+
+def check_all(
+    sources: list[MeetingSource],
+    templates: list[Path],
+    jobs: int = 1,
+    done: Callable[[MeetingSource], None] = lambda source: None,
+) -> list[list[Problem] | Exception]:
+    """Every problem of each meeting, read and rendered as for a build, in
+    the order given; nothing is written."""
+    return [
+        r.problems if isinstance(r, Outcome) else r
+        for r in _each(sources, jobs, done, _check_task, templates)
+    ]
 
 
 def build_all(
@@ -153,6 +168,10 @@ def _prepare_task(source: MeetingSource, compiled: Templates, templates: list[Pa
     return prepare(source, templates, compiled)
 
 
+def _check_task(source: MeetingSource, compiled: Templates, templates: list[Path]) -> list[Problem]:
+    return prepare(source, templates, compiled).report.problems
+
+
 def _build_task(
     source: MeetingSource, compiled: Templates, templates: list[Path], out_dir: Path, force: bool
 ) -> Outcome:
@@ -162,40 +181,45 @@ def _build_task(
 def _each(sources, jobs, done, task, *args) -> list:
     """``task(source, compiled templates, *args)`` for each meeting, results
     in the order of ``sources`` (an exception a bug raised stands for its
-    result). With ``jobs`` > 1 and several meetings, that many processes
+    result). Each meeting is read in a worker process, never in this one:
+    a reader that dies (python-calamine aborts the process when a crafted
+    workbook asks it for absurd memory) costs only its own meeting, reported
+    in French (:func:`_died`), and the others are built. ``jobs`` workers
     share the meetings, each compiling the templates once; the documents are
-    the same, byte for byte. ``done(source)`` is called in this process as
-    each meeting is finished."""
-    if jobs <= 1 or len(sources) <= 1:
-        compiled, results = Templates(), []
-        for source in sources:
-            try:
-                results.append(task(source, compiled, *args))
-            except Exception as exc:  # noqa: BLE001 - a bug must not hide the other meetings
-                results.append(exc)
-            done(source)
-        return results
+    the same, byte for byte, whatever ``jobs``. ``done(source)`` is called in
+    this process as each meeting is finished."""
     import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor, as_completed
+    from concurrent.futures import CancelledError, as_completed
+
+    from pebble import ProcessExpired, ProcessPool
 
     # fork: the workers start at once, with what this process has imported.
     method = "fork" if sys.platform.startswith("linux") else "spawn"
-    results = [RuntimeError("non construite")] * len(sources)
-    with ProcessPoolExecutor(
-        max_workers=min(jobs, len(sources)),
-        mp_context=multiprocessing.get_context(method),
+    results: list = [RuntimeError("non construite")] * len(sources)
+    pool = ProcessPool(
+        max_workers=max(1, min(jobs, len(sources))),
         initializer=_worker_start,
-    ) as pool:
+        context=multiprocessing.get_context(method),
+    )
+    try:
         futures = {
-            pool.submit(_in_worker, task, source, *args): i for i, source in enumerate(sources)
+            pool.schedule(_in_worker, (task, source, *args)): i for i, source in enumerate(sources)
         }
         for future in as_completed(futures):
             i = futures[future]
             try:
                 results[i] = future.result()
-            except Exception as exc:  # noqa: BLE001 - as in the serial loop
+            except ProcessExpired as exc:
+                results[i] = _died(sources[i], exc.exitcode)
+            except (Exception, CancelledError) as exc:  # noqa: BLE001 - a bug must not hide the others
                 results[i] = exc
             done(sources[i])
+    except BaseException:
+        pool.stop()  # Ctrl-C: the workers stop, each removing its temporaries
+        raise
+    finally:
+        pool.close()
+        pool.join()
     return results
 
 
@@ -203,16 +227,100 @@ _worker_templates: Templates | None = None  # a worker's compiled templates
 
 
 def _worker_start() -> None:
-    """A worker leaves Ctrl-C to the main process, which stops the run."""
+    """A worker leaves Ctrl-C to the main process, which stops the run; told
+    to stop, it unwinds as a Ctrl-C does (no temporary file left behind);
+    and it dies with the main process (``kill -9``): never a meeting written
+    by an orphan after the command was stopped."""
     import signal
 
     global _worker_templates
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _stop_worker)
+    _die_with_parent()
     _worker_templates = Templates()  # the pool lives for one run: no stale template
 
 
+_working = False  # whether this worker is running a task
+
+
+def _stop_worker(signum, frame) -> None:
+    if _working:
+        raise KeyboardInterrupt  # the task's cleanups run, as after a Ctrl-C
+    os._exit(0)  # idle: nothing to clean
+
+
+def _die_with_parent() -> None:
+    """Linux: the kernel kills this process when its parent dies."""
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+    import signal
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return
+    if os.getppid() == 1:  # the parent died before the call
+        os._exit(1)
+
+
 def _in_worker(task, source: MeetingSource, *args):
-    return task(source, _worker_templates, *args)
+    global _working
+    _working = True
+    try:
+        return task(source, _worker_templates, *args)
+    finally:
+        _working = False
+
+
+def _died(source: MeetingSource, exitcode: int | None) -> Outcome:
+    """The outcome of a meeting whose worker died: the workbook that kills a
+    reader, found by reading each alone in a process of its own, or the
+    meeting itself when none does."""
+    outcome = Outcome(source.name)
+    culprit = next((f for f in source.files if _kills_the_reader(f)), None)
+    if culprit is not None:
+        outcome.problems.append(
+            Problem(
+                Place(culprit.name),
+                "la lecture de ce classeur a arrêté brutalement le lecteur de classeurs (il "
+                "demandait une mémoire démesurée, ou le fichier est piégé) : il est refusé. "
+                "Ouvrez-le dans Excel ou LibreOffice Calc, videz les cellules tapées loin du "
+                "tableau, enregistrez-le de nouveau, puis relancez.",
+            )
+        )
+    else:
+        outcome.problems.append(
+            Problem(
+                Place(source.name),
+                f"la préparation de cette réunion s’est arrêtée brutalement ({_ended(exitcode)}) "
+                "; rien n’a été écrit pour cette réunion. Relancez ; si cela se reproduit, "
+                "merci de signaler ce problème.",
+            )
+        )
+    return outcome
+
+
+def _ended(exitcode: int | None) -> str:
+    if exitcode is not None and exitcode < 0:
+        return f"signal {-exitcode}"
+    return f"code {exitcode}"
+
+
+def _kills_the_reader(path: Path) -> bool:
+    """Whether reading ``path`` alone kills the process that reads it."""
+    import multiprocessing
+
+    method = "fork" if sys.platform.startswith("linux") else "spawn"
+    reader = multiprocessing.get_context(method).Process(target=_read_alone, args=(path,))
+    reader.start()
+    reader.join()
+    return reader.exitcode not in (0, None)
+
+
+def _read_alone(path: Path) -> None:
+    read_workbook(path, Report())
 
 
 def add_pdfs(meetings: list[Prepared]) -> None:
@@ -254,7 +362,14 @@ def build_meeting(
     force: bool = False,
     with_pdf: bool = False,
 ) -> Outcome:
-    prepared = prepare(source, templates)
-    if with_pdf:
-        add_pdfs([prepared])
-    return write(prepared, out_dir, force)
+    """One meeting built (``--watch``), read in a worker process as always."""
+    if not with_pdf:
+        result = build_all([source], templates, out_dir, force)[0]
+    else:
+        result = prepare_all([source], templates)[0]
+        if isinstance(result, Prepared):
+            add_pdfs([result])
+            result = write(result, out_dir, force)
+    if isinstance(result, Exception):
+        raise result
+    return result

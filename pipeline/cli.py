@@ -13,12 +13,11 @@ from .build import (
     add_pdfs,
     build_all,
     build_meeting,
+    check_all,
     default_jobs,
-    prepare,
     prepare_all,
     write,
 )
-from .compiled import Templates
 from .problems import Place, Problem
 from .sources import MeetingSource, find_meetings
 
@@ -235,6 +234,8 @@ def _build_all(
         for source, result in zip(meetings, results, strict=True):
             if isinstance(result, Exception):  # last guard: a bug must not hide the others
                 outcomes[source.name] = _unexpected(source.name, result)
+            elif isinstance(result, Outcome):  # its reader died: reported already
+                outcomes[source.name] = result
             else:
                 prepared.append(result)
         bar.update(0, "copies PDF/A")
@@ -332,12 +333,13 @@ def check(
             sys.exit(2)
         meetings = [known[n] for n in names]
     failed = 0
-    compiled = Templates()  # once for all the meetings checked
-    for source in meetings:
-        try:
-            problems = prepare(source, folders, compiled).report.problems
-        except Exception as exc:  # noqa: BLE001 - last guard, as for the build
-            problems = _unexpected(source.name, exc).problems
+    # Read in worker processes, as for a build: a reader that dies costs
+    # only its own meeting.
+    for source, problems in zip(
+        meetings, check_all(meetings, folders, default_jobs()), strict=True
+    ):
+        if isinstance(problems, Exception):  # last guard, as for the build
+            problems = _unexpected(source.name, problems).problems
         errors = [p for p in problems if p.severity.value == "erreur"]
         warnings = [p for p in problems if p.severity.value != "erreur"]
         failed += bool(errors)
