@@ -347,9 +347,20 @@ def write(prepared: Prepared, out_dir: Path, force: bool = False) -> Outcome:
     result = Outcome(prepared.source.name)
     result.templates = sorted(prepared.templates)
     if not report.errors:
-        written = output.write_all(out_dir / prepared.source.name, prepared.files, force)
+        # Said at once, on stderr, from any process: the wait may be long.
+        waiting = lambda folder: print(  # noqa: E731
+            f"{folder} : une autre construction de cette réunion écrit dans ce dossier ; "
+            "attente de la fin de son écriture…",
+            file=sys.stderr,
+            flush=True,
+        )
+        written = output.write_all(
+            out_dir / prepared.source.name, prepared.files, force, waiting=waiting
+        )
         for path, message in written.refused:
             report.error(Place(str(path)), message)
+        for path, message in written.warnings:
+            report.warning(Place(str(path)), message)
         result.written, result.kept = written.files, written.kept
     result.problems = report.problems
     return result

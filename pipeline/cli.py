@@ -397,10 +397,32 @@ def new(
     qu’on y met, et les mots attendus sont proposés en listes déroulantes.
     Un dossier existant n’est jamais écrasé.
     """
+    import re
+
     from . import blank, parse
     from .problems import Report
+    from .sources import SKIPPED_FOLDERS, fold
 
     data = data or (ctx.obj or {}).get("data") or Path("data")
+    # A plain folder name, created in data/ and nowhere else: no path
+    # ("../x", "/x", "C:x"), no hidden folder (never read), no folder the
+    # meetings keep for themselves, nothing Windows refuses in a name.
+    if (
+        not name.strip()
+        or re.search(r'[/\\:<>"|?*\x00-\x1f]', name)
+        or name.startswith(".")
+        or name.endswith((" ", "."))
+        or fold(name) in SKIPPED_FOLDERS
+        or re.fullmatch(r"(con|prn|aux|nul|com\d|lpt\d)(\..*)?", name, re.IGNORECASE)
+    ):
+        raise click.BadParameter(
+            f"« {name} » ne peut pas être le nom d’une réunion : son dossier est créé dans "
+            f"« {data} » ; donnez un simple nom de dossier, sans « / », « \\ » ni « : », qui "
+            "ne commence pas par un point et n’est ni « templates » ni « exposes », par "
+            "exemple « 2025-03-14-bureau ».",
+            ctx=ctx,
+            param=next(p for p in ctx.command.params if p.name == "name"),
+        )
     folder = data / name
     if folder.exists():
         click.echo(f"« {folder} » existe déjà : rien n’a été écrasé.", err=True)

@@ -31,7 +31,6 @@ from .model import ExposeFile
 _TAG = re.compile(r"\{[{%#]")
 _PARAGRAPH = re.compile(r"<w:p([ >])")
 _UNBROKEN = re.compile(r"\n<w:p([ >])")
-_PROPERTIES = ("author", "comments", "identifier", "language", "subject", "title")
 _HEADER_FOOTER = (
     "http://schemas.openxmlformats.org/officeDocument/2006/relationships/header",
     "http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer",
@@ -101,8 +100,8 @@ class Compiled:
             self._entries = [
                 (i.filename, output.pack(package.read(i.filename))) for i in package.infolist()
             ]
-        env = documents._environment()
-        env.autoescape = True
+        env = self._env = documents._environment()
+        self._text = documents._environment(xml=False)  # for the properties
         self._tpl = tpl
         self._body = env.from_string(_PARAGRAPH.sub(r"\n<w:p\1", tpl.patch_xml(tpl.get_xml())))
         # Headers and footers, by part name: rendered for each document, as
@@ -118,7 +117,9 @@ class Compiled:
                     tpl.get_headers_footers_encoding(xml),
                 )
         self._core = docx.core_properties
-        self._properties = {p: env.from_string(getattr(self._core, p)) for p in _PROPERTIES}
+        self._properties = {
+            p: self._text.from_string(getattr(self._core, p)) for p in documents.PROPERTIES
+        }
 
     # --- once per document ------------------------------------------------------------
 
@@ -136,7 +137,11 @@ class Compiled:
         import jinja2
         from docx.opc.oxml import parse_xml, serialize_part_xml
 
+        from .sandbox import Exceeded
+
         tpl = self._tpl
+        self._env.begin()
+        self._text.budget = self._env.budget  # one budget for the whole document
         try:
             body = self._finish(self._body.render(context))
             headers = {
@@ -144,6 +149,8 @@ class Compiled:
                 for name, (compiled, encoding) in self._headers.items()
             }
             properties = {p: t.render(context) for p, t in self._properties.items()}
+        except (Exceeded, MemoryError, RecursionError) as exc:
+            raise documents._limit(self.template, exc) from None
         except jinja2.TemplateError:
             # The same failure through docxtpl, for the same message.
             documents.render(self.template, context)

@@ -650,14 +650,34 @@ def extract_context(
     }
 
 
-def _environment():
-    """Sandboxed (a template cannot reach Python's internals or files),
-    autoescaped, and strict: an unknown variable is an error."""
-    from jinja2 import FunctionLoader, StrictUndefined
-    from jinja2.sandbox import SandboxedEnvironment
+# The document properties docxtpl renders (title, subject…), as text.
+PROPERTIES = ("author", "comments", "identifier", "language", "subject", "title")
 
-    nothing = FunctionLoader(lambda name: None)  # {% include %} and the like find no file
-    return SandboxedEnvironment(autoescape=True, undefined=StrictUndefined, loader=nothing)
+
+def _environment(xml: bool = True):
+    """Sandboxed (a template cannot reach Python's internals or files),
+    strict (an unknown variable is an error) and bounded in what it produces
+    and how long it runs (``pipeline/sandbox.py``). ``xml``: for a part of
+    the document, autoescaped, data printed as typed through docxtpl's
+    post-processing; otherwise for the document's properties, plain text."""
+    from .sandbox import Environment
+
+    return Environment(xml=xml)
+
+
+def _limit(template: Path, exc: Exception) -> TemplateError:
+    """A template over the sandbox's limits, out of memory or recursion."""
+    from .sandbox import failure
+
+    return TemplateError(f"modèle {template.name} : {failure(exc)}")
+
+
+def _properties(tpl, sources: dict[str, str], context: dict[str, Any], env) -> None:
+    """Set the document's properties (title…) rendered as text: ``&`` and
+    ``<`` of the data stay themselves (the XML writer escapes them once)."""
+    core = tpl.docx.core_properties
+    for prop, source in sources.items():
+        setattr(core, prop, env.from_string(source).render(context))
 
 
 class _Embedded:
@@ -679,13 +699,38 @@ class _Embedded:
     __str__ = __html__
 
 
+_LINK = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}link"
+_BLIPS = (
+    "{http://schemas.openxmlformats.org/drawingml/2006/main}blip",
+    "{http://schemas.microsoft.com/office/drawing/2016/SVG/main}svgBlip",
+)
+
+
+def _unlink_pictures(subdoc, part) -> None:
+    """A picture an exposé both stores and links to its file (Word's
+    « Insérer et lier ») shows its stored copy; its link is dropped, with the
+    external relationship docxcompose gave ``part`` (the template's document)
+    for it: the minutes must not point to a file of the author's computer,
+    which Word or LibreOffice would try to open. (An exposé whose picture is
+    only linked is refused when it is read: ``parse.expose_file``.)"""
+    for blip in subdoc.subdocx.element.body.iter(*_BLIPS):
+        rid = blip.attrib.pop(_LINK, None)
+        rel = part.rels.get(rid) if rid else None
+        if rel is None or not rel.is_external:
+            continue
+        if not any(rid in element.attrib.values() for element in part.element.iter()):
+            del part.rels[rid]  # unless the template itself uses it
+
+
 def _embed(value: Any, tpl, template: Path, embedded: list[_Embedded]) -> Any:
     """``value`` with each Word exposé made a sub-document of ``tpl`` (its
     styles, numbering and images joined to the template's), as a copy: the
     same context serves several templates."""
     if isinstance(value, ExposeFile):
         try:
-            xml = str(tpl.new_subdoc(str(value.path)))
+            subdoc = tpl.new_subdoc(str(value.path))
+            _unlink_pictures(subdoc, tpl.docx.part)
+            xml = str(subdoc)
         except Exception as exc:  # noqa: BLE001 - a part docxcompose cannot join…
             raise TemplateError(
                 f"modèle {template.name} : l’exposé « {value.name} » ({value.place}) ne peut pas "
@@ -708,6 +753,8 @@ def render(template: Path, context: dict[str, Any]) -> bytes:
     import jinja2
     from docxtpl import DocxTemplate
 
+    from .sandbox import Exceeded
+
     if not template.is_file():
         raise TemplateError(f"modèle {template.name} introuvable.")
     refused = packages.refusal(template, "ce modèle", count_rows=False)
@@ -717,8 +764,13 @@ def render(template: Path, context: dict[str, Any]) -> bytes:
     try:
         tpl = DocxTemplate(str(template))
         tpl.init_docx()  # a broken template is reported as such, before any exposé
+        properties = {p: getattr(tpl.docx.core_properties, p) for p in PROPERTIES}
         context = _embed(context, tpl, template, embedded)
-        tpl.render(context, jinja_env=_environment(), autoescape=True)
+        env, text = _environment(), _environment(xml=False)
+        env.begin(allowed=[e._xml for e in embedded])
+        text.budget = env.budget  # one budget for the whole document
+        tpl.render(context, jinja_env=env, autoescape=True)
+        _properties(tpl, properties, context, text)
         if embedded and tpl.docx.element.body.xpath(".//w:t/*"):
             # {{ d.expose_document }} inside a sentence: paragraphs within a text run.
             raise TemplateError(
@@ -730,6 +782,8 @@ def render(template: Path, context: dict[str, Any]) -> bytes:
         tpl.save(buffer)
     except TemplateError:
         raise
+    except (Exceeded, MemoryError, RecursionError) as exc:
+        raise _limit(template, exc) from None
     except jinja2.exceptions.SecurityError as exc:
         found = re.search(r"attribute '([^']+)'", str(exc))
         what = f"à « {found[1]} » " if found else ""

@@ -1,12 +1,22 @@
 """Judging a zip package (a workbook or a .docx template) before any of it
-is parsed: from its directory and a streamed scan of its XML, never by
+is parsed: from its directory and a streamed scan of every part, never by
 expanding it. Used by the reader for workbooks and by the renderer for
-templates."""
+templates. Every part is read through :func:`stream_part`, which never
+inflates more than the zip directory announces and checks each part's CRC:
+once :func:`refusal` has passed a package, its parts are what it announces,
+and reading them (with zipfile, python-docx or python-calamine) costs no
+more than their announced sizes."""
 
 from __future__ import annotations
 
+import codecs
+import contextlib
+import copy
+import posixpath
 import re
 import zipfile
+import zlib
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from operator import itemgetter
 from pathlib import Path
@@ -26,8 +36,12 @@ HOSTILE_XML = (
     "contient des déclarations XML interdites (DOCTYPE ou entités, le procédé des « bombes "
     "XML ») : il est refusé sans être lu"
 )
+DAMAGED = (
+    "est endommagé (une de ses parties ne correspond pas à la taille ou à la somme de contrôle "
+    "que le fichier annonce) : il est refusé ; demandez-en une copie intacte, ou ouvrez-le dans "
+    "le logiciel qui l’a créé et enregistrez-le de nouveau"
+)
 _DECLARATION = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
-_SHEET = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?sheet[\s/>]")
 _MERGE = re.compile(
     rb'<(?:[A-Za-z_][\w.-]*:)?mergeCell\s+ref="\$?([A-Z]+)\$?(\d+)(?::\$?([A-Z]+)\$?(\d+))?"'
 )
@@ -35,6 +49,55 @@ _OVERLAP = 128  # longer than any tag the scans look for
 
 
 KEPT_PART_BYTES = 32 * 2**20  # parts kept for the survey that follows
+PART_CHUNK = 2**20  # bytes inflated at a time
+_METHODS = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)  # all an office suite writes
+
+
+class DamagedPart(zipfile.BadZipFile):
+    """A part whose data is not what the zip directory announces: more or
+    fewer bytes than its size, or another CRC."""
+
+
+class PartTooLarge(zipfile.BadZipFile):
+    """A part announced larger than its reader accepts."""
+
+
+def stream_part(
+    package: zipfile.ZipFile, info: zipfile.ZipInfo | str, chunk: int = PART_CHUNK
+) -> Iterator[bytes]:
+    """The bytes of one part, ``chunk`` at a time, checked against the zip
+    directory. zipfile trusts the announced size only after inflating (its
+    ``read()`` inflates up to 2 GiB at once) and stops silently at it: here,
+    at most one byte more than announced is ever inflated, and a part longer
+    or shorter than announced, or whose CRC differs, raises
+    :class:`DamagedPart` (a :class:`zipfile.BadZipFile`)."""
+    if isinstance(info, str):
+        info = package.getinfo(info)
+    if info.compress_type not in _METHODS:
+        raise NotImplementedError(f"compression {info.compress_type}")
+    probe = copy.copy(info)
+    probe.file_size = info.file_size + 1  # room for one byte more: a lie shows
+    total = 0
+    with package.open(probe) as stream:
+        while data := stream.read(chunk):
+            total += len(data)
+            if total > info.file_size:
+                raise DamagedPart(f"{info.filename}: longer than announced")
+            yield data
+    if total != info.file_size:
+        raise DamagedPart(f"{info.filename}: shorter than announced")
+
+
+def read_part(
+    package: zipfile.ZipFile, info: zipfile.ZipInfo | str, limit: int = MAX_UNCOMPRESSED_BYTES
+) -> bytes:
+    """The whole part, read as :func:`stream_part` reads it; a part announced
+    larger than ``limit`` bytes raises :class:`PartTooLarge` unread."""
+    if isinstance(info, str):
+        info = package.getinfo(info)
+    if info.file_size > limit:
+        raise PartTooLarge(f"{info.filename}: {info.file_size} bytes")
+    return b"".join(stream_part(package, info))
 
 
 def refusal(path: Path, what: str, count_rows: bool, kept: dict[str, bytes] | None = None) -> str:
@@ -42,20 +105,29 @@ def refusal(path: Path, what: str, count_rows: bool, kept: dict[str, bytes] | No
     it in the message ("ce classeur", "ce modèle"). ``kept``, when given,
     receives the XML parts of up to 32 Mo as they were scanned, for
     :func:`xlsx_shapes` not to expand them again."""
+    undecompressable = f"{what} ne peut pas être décompressé : il est refusé."
     if path.stat().st_size > MAX_FILE_BYTES:
         return f"{what} est trop volumineux (plus de {MAX_FILE_BYTES // 2**20} Mo)."
     try:
-        with zipfile.ZipFile(path) as package:
-            return _judge(package, what, count_rows, kept)
+        package = zipfile.ZipFile(path)
     except zipfile.BadZipFile:
         return ""  # not a zip at all: the reader says what it is not
     except (OSError, RuntimeError, NotImplementedError, EOFError, zipfile.LargeZipFile):
-        return f"{what} ne peut pas être décompressé : il est refusé."
+        return undecompressable
+    with package:
+        try:
+            return _judge(package, what, count_rows, kept)
+        except (zipfile.BadZipFile, zlib.error, EOFError):  # a bad CRC, a lying size…
+            return f"{what} {DAMAGED}."
+        except (OSError, RuntimeError, NotImplementedError, zipfile.LargeZipFile):
+            return undecompressable
 
 
 def _judge(
     package: zipfile.ZipFile, what: str, count_rows: bool, kept: dict[str, bytes] | None = None
 ) -> str:
+    """Every part is streamed, whatever its name: the readers find parts by
+    following relationships, not by their names."""
     infos = package.infolist()
     if len(infos) > MAX_ENTRIES:
         return f"{what} contient un nombre anormal de parties : il est refusé."
@@ -70,29 +142,93 @@ def _judge(
                 f"{what} est anormalement compressé (possible « bombe zip ») : il est refusé "
                 "sans être ouvert."
             )
+        if info.flag_bits & 1 or info.compress_type not in _METHODS:
+            return f"{what} ne peut pas être décompressé : il est refusé."  # encrypted, or bzip2…
+    declaring: list[zipfile.ZipInfo] = []  # perhaps images (an SVG logo with its DOCTYPE)
     for info in infos:
-        name = info.filename.lower()
-        if not name.endswith((".xml", ".rels")):
-            continue
         keep = kept is not None and info.file_size <= KEPT_PART_BYTES
-        declarations, rows, merged = _scan(package, info, count_rows, kept if keep else None)
-        if declarations:
-            return f"{what} {HOSTILE_XML}."
-        if merged > MAX_MERGED_CELLS:
+        found = _look(package, info, count_rows, kept if keep else None)
+        if found.encoding:
+            return (
+                f"{what} contient une partie XML dans un codage inhabituel (« {found.encoding} ») : "
+                "il est refusé ; ouvrez-le dans le logiciel qui l’a créé et enregistrez-le de "
+                "nouveau."
+            )
+        if found.declarations:
+            if info.filename.lower().endswith((".xml", ".rels")):
+                return f"{what} {HOSTILE_XML}."
+            declaring.append(info)
+        if found.merged > MAX_MERGED_CELLS:
             return (
                 f"une feuille de {what} fusionne des plages démesurées (plus de "
                 f"{MAX_MERGED_CELLS:,} cellules)".replace(",", "\u202f")
                 + " : il est refusé sans être ouvert."
             )
-        if rows > MAX_ROWS:
+        if found.rows > MAX_ROWS:
             return (
                 f"une feuille de {what} a plus de {MAX_ROWS:,} lignes".replace(",", "\u202f")
                 + " : aucune séance n’en a autant ; il est refusé."
             )
-        is_workbook = count_rows and name.endswith("workbook.xml")
-        if is_workbook and len(_SHEET.findall(package.read(info))) > MAX_SHEETS:
+        if found.sheets > MAX_SHEETS:
             return f"{what} a plus de {MAX_SHEETS} feuilles : il est refusé."
+    if declaring:
+        images = _images(package)
+        if any(info.filename not in images for info in declaring):
+            return f"{what} {HOSTILE_XML}."
+        for info in declaring:  # their scan stopped at the declaration: checked to the end
+            for _ in stream_part(package, info):
+                pass
     return ""
+
+
+_IMAGE_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/image"
+
+
+def _images(package: zipfile.ZipFile) -> set[str]:
+    """The parts that [Content_Types].xml declares as images and that no
+    relationship but an image one points to: no parser of ours reads them
+    as XML (a logo saved as SVG may begin with a DOCTYPE). Called once every
+    part has been judged, so that these small parts are parsed safely."""
+    from defusedxml import ElementTree
+
+    names = {n.lower(): n for n in package.namelist()}
+    try:
+        types = ElementTree.fromstring(read_part(package, names["[content_types].xml"]))
+        defaults, overrides = {}, {}
+        for e in types:
+            if e.tag.endswith("}Default"):
+                defaults[e.get("Extension", "").lower()] = e.get("ContentType", "")
+            elif e.tag.endswith("}Override"):
+                overrides[e.get("PartName", "").lstrip("/").lower()] = e.get("ContentType", "")
+        images = {
+            lower
+            for lower in names
+            if overrides.get(lower, defaults.get(lower.rsplit(".", 1)[-1], "")).startswith("image/")
+        }
+        for lower, name in names.items():
+            if not lower.endswith(".rels"):
+                continue
+            folder = posixpath.dirname(posixpath.dirname(lower))  # a/_rels/b.xml.rels: a
+            for rel in ElementTree.fromstring(read_part(package, name)):
+                target = rel.get("Target", "")
+                if rel.get("TargetMode") == "External" or rel.get("Type") == _IMAGE_REL:
+                    continue
+                path = target if target.startswith("/") else posixpath.join("/", folder, target)
+                images.discard(posixpath.normpath(path).lstrip("/").lower())
+    except (KeyError, SyntaxError, ValueError):  # no or broken types: nothing exempted
+        return set()
+    return {names[lower] for lower in images}
+
+
+@dataclass
+class _Found:
+    """What the scan of one part found."""
+
+    declarations: bool = False  # a DOCTYPE or ENTITY declaration
+    rows: int = 0  # row tags
+    merged: int = 0  # cells covered by merged ranges
+    sheets: int = 0  # sheet tags (a workbook's list of sheets)
+    encoding: str = ""  # the encoding of an XML part that no reader should be trusted with
 
 
 _PREFIXED_ROW = re.compile(rb"<[A-Za-z_][\w.-]*:row[\s/>]")
@@ -117,11 +253,138 @@ def _count_rows_at_most(data: bytes) -> int:
     return rows
 
 
+HUGE = 2**32  # a row or column past what the reader counts (u32): refused whatever it is
+
+
+_SHEET = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?sheet[\s/>]")
+
+
+def _count_sheets(data: bytes) -> int:
+    """The sheet tags of ``data`` (a workbook's list of its sheets)."""
+    return len(_SHEET.findall(data)) if b"sheet" in data else 0
+
+
+def _count_sheets_at_most(data: bytes) -> int:
+    """At least as many as :func:`_count_sheets` ("sheet" anywhere), at the
+    speed of bytes.count: a worksheet says it a few times, in its head."""
+    return data.count(b"sheet")
+
+
 def _column(letters: bytes) -> int:
+    """The column of ``letters`` (either case), 1-based, as calamine counts
+    it; past seven letters, far beyond the last column, :data:`HUGE`."""
+    if len(letters) > 7:
+        return HUGE
     n = 0
-    for ch in letters:
+    for ch in letters.upper():
         n = n * 26 + ch - 64
     return n
+
+
+def _number(digits: bytes) -> int:
+    """The row of ``digits`` (leading zeros allowed); past ten digits, :data:`HUGE`."""
+    digits = digits.lstrip(b"0")
+    return int(digits or b"0") if len(digits) <= 10 else HUGE
+
+
+# XML in UTF-16 or UTF-32 (the parsers read it, with or without a byte order
+# mark): decoded before it is scanned. First four bytes, codec.
+_WIDE = (
+    (b"\x00\x00\xfe\xff", "utf-32-be"),
+    (b"\xff\xfe\x00\x00", "utf-32-le"),
+    (b"\x00\x00\x00<", "utf-32-be"),
+    (b"<\x00\x00\x00", "utf-32-le"),
+    (b"\xfe\xff", "utf-16-be"),
+    (b"\xff\xfe", "utf-16-le"),
+    (b"\x00<", "utf-16-be"),
+    (b"<\x00", "utf-16-le"),
+)
+_XML_ENCODING = re.compile(rb"<\?xml[^>]*?\bencoding\s*=\s*[\"']([^\"']*)[\"']")
+# Encodings in which "<!DOCTYPE" is written in plain ASCII (once UTF-16 and
+# UTF-32 are decoded), as Python's codecs name them: the scan sees it. Any
+# other (UTF-7, EBCDIC…) is refused.
+_SAFE_ENCODINGS = re.compile(r"utf-8|ascii|utf-(?:16|32)(?:-[lb]e)?|iso8859-\d+|cp125\d")
+
+
+def _decoder(head: bytes) -> tuple[Callable[[bytes], bytes] | None, str]:
+    """How to scan a part that begins with ``head``: a function giving its
+    chunks as UTF-8 (None: the bytes as they are), and, for an XML part in
+    an encoding the scan cannot read, that encoding's name."""
+    if head.startswith(b"\x4c\x6f\xa7\x94"):  # "<?xm" in EBCDIC
+        return None, "EBCDIC"
+    codec = next((c for start, c in _WIDE if head.startswith(start)), "")
+    decode = None
+    if codec:
+        decoder = codecs.getincrementaldecoder(codec)("replace")
+        decode = lambda raw: decoder.decode(raw).encode("utf-8")  # noqa: E731
+        head = codecs.decode(head[:4096], codec, "replace").encode("utf-8")
+    declared = _XML_ENCODING.match(head.removeprefix(b"\xef\xbb\xbf"))
+    if declared:
+        name = declared[1].decode("ascii", "replace")
+        try:
+            safe = codecs.lookup(name).name
+        except LookupError:
+            return decode, name
+        if not _SAFE_ENCODINGS.fullmatch(safe):
+            return decode, name
+    return decode, ""
+
+
+def _is_xml(text: bytes) -> bool:
+    """Whether a part that begins with ``text`` (as UTF-8) can be XML."""
+    return text.removeprefix(b"\xef\xbb\xbf").lstrip(b" \t\r\n").startswith(b"<")
+
+
+def _look(
+    package: zipfile.ZipFile,
+    info: zipfile.ZipInfo,
+    count_rows: bool,
+    kept: dict[str, bytes] | None = None,
+    exact: bool = False,
+) -> _Found:
+    """Streams one part, whatever its name or content (a sheet is a sheet
+    to the reader whatever it is called): its declarations, and with
+    ``count_rows`` its row and sheet tags and merged cells; an XML part found
+    sound is put in ``kept``. Row and sheet tags are first counted from above
+    ("<row" in any tag name, "sheet" anywhere): only a part that seems to pass
+    a limit is counted again, exactly."""
+    count = _count_rows if exact else _count_rows_at_most
+    sheets = _count_sheets if exact else _count_sheets_at_most
+    found, tail, chunks = _Found(), b"", []
+    decode: Callable[[bytes], bytes] | None = None
+    with contextlib.closing(stream_part(package, info)) as stream:
+        for number, raw in enumerate(stream):
+            if number == 0:
+                decode, found.encoding = _decoder(raw[:4096])
+                if found.encoding:
+                    return found
+            text = decode(raw) if decode else raw
+            if number == 0 and not _is_xml(text[:4096]):
+                kept = None  # an image, say: not for the survey
+            data = tail + text
+            if kept is not None:
+                chunks.append(raw)
+            if b"<!" in data and _DECLARATION.search(data):
+                found.declarations = True
+                return found
+            if count_rows:
+                # Count each tag once: those lying in the tail were counted already.
+                found.rows += count(data) - count(tail)
+                for m in _MERGE.finditer(data) if b"mergeCell" in data else ():
+                    if m.end() > len(tail) and m[3]:
+                        width = abs(_column(m[3]) - _column(m[1])) + 1
+                        found.merged += width * (abs(int(m[4]) - int(m[2])) + 1)
+                found.sheets += sheets(data) - sheets(tail)
+                if (found.rows > MAX_ROWS or found.sheets > MAX_SHEETS) and not exact:
+                    return _look(package, info, count_rows, kept, exact=True)
+                if found.rows > MAX_ROWS or found.sheets > MAX_SHEETS:
+                    return found
+                if found.merged > MAX_MERGED_CELLS:
+                    return found
+            tail = data[-_OVERLAP:]
+    if kept is not None:
+        kept[info.filename] = b"".join(chunks)
+    return found
 
 
 def _scan(
@@ -131,34 +394,10 @@ def _scan(
     kept: dict[str, bytes] | None = None,
     exact: bool = False,
 ) -> tuple[bool, int, int]:
-    """Streams one XML part: (has a DOCTYPE or ENTITY declaration, row tags,
-    cells covered by merged ranges); a part found sound is put in ``kept``.
-    Row tags are first counted from above ("<row" in any tag name): only a
-    part that seems to pass the limit is counted again, exactly."""
-    count = _count_rows if exact else _count_rows_at_most
-    rows, merged, tail, chunks = 0, 0, b"", []
-    with package.open(info) as stream:
-        while chunk := stream.read(1 << 20):
-            if kept is not None:
-                chunks.append(chunk)
-            data = tail + chunk
-            if b"<!" in data and _DECLARATION.search(data):
-                return True, rows, merged
-            if count_rows:
-                # Count each tag once: those lying in the tail were counted already.
-                rows += count(data) - count(tail)
-                for m in _MERGE.finditer(data) if b"mergeCell" in data else ():
-                    if m.end() > len(tail) and m[3]:
-                        width = abs(_column(m[3]) - _column(m[1])) + 1
-                        merged += width * (abs(int(m[4]) - int(m[2])) + 1)
-                if rows > MAX_ROWS and not exact:
-                    return _scan(package, info, count_rows, kept, exact=True)
-                if rows > MAX_ROWS or merged > MAX_MERGED_CELLS:
-                    return False, rows, merged
-            tail = data[-_OVERLAP:]
-    if kept is not None:
-        kept[info.filename] = b"".join(chunks)
-    return False, rows, merged
+    """(has a DOCTYPE or ENTITY declaration, row tags, cells covered by
+    merged ranges) of one part, as :func:`_look` finds them."""
+    found = _look(package, info, count_rows, kept, exact)
+    return found.declarations, found.rows, found.merged
 
 
 # --- the shape of each sheet, before the reader builds it -------------------------------
@@ -169,6 +408,12 @@ def _scan(
 # the cells' own references, and a sheet whose rectangle would be absurd is
 # refused before it is read. The survey also finds what calamine cannot tell
 # from an empty cell: a formula that has no stored result, and a formula error.
+#
+# It places the cells as calamine does (src/xlsx/cells_reader.rs): a cell's
+# r="XFD3" in either case, leading zeros allowed; a cell without r= in the row
+# of its <row> (its r=, or one past the row before) and the column after the
+# cell before it. When every cell tag reads <c r="…", the references alone
+# tell (a look at the bytes); otherwise the cells are walked one by one.
 
 MAX_RECTANGLE = 2_000_000  # cells from A1 to the last row and column used
 
@@ -191,15 +436,16 @@ class Shape:
 
 
 _NS = r"(?:[A-Za-z_][\w.-]*:)?"
-# Attributes as XML allows them: either quote, spaces around "=".
-# Any attribute named r or ending in r with a cell reference for value: in a
-# worksheet, the cells' (a stray match only makes the survey stricter).
-_CELL_REF = re.compile(rb"r\s*=\s*[\"']([A-Z]{1,3})([0-9]{1,7})[\"']")
+# A cell tag whose first attribute is not r="…" (calamine reads the first r),
+# and a cell tag with a namespace prefix: either sends the survey to the walk.
+_OTHER_CELL = re.compile(rb'<c(?=[ \t\r\n/>])(?! r=")')
+_PREFIXED_CELL = re.compile(rb"<[^\s/>:]*:c[ \t\r\n/>]")
+_FIRST_REF = re.compile(rb'<c r="([A-Za-z]+)([0-9]+)"')
 _ERROR_CELL = re.compile(rb"<" + _NS.encode() + rb"c\s([^>]*\bt\s*=\s*[\"']e[\"'][^>]*)>")
 _FORMULA = re.compile(rb"<" + _NS.encode() + rb"f[\s/>]")
 _CELL_END = re.compile(rb"</" + _NS.encode() + rb"c>")
 _VALUE = re.compile(rb"<" + _NS.encode() + rb"v>([^<]*)<")
-_REF = re.compile(rb"\br\s*=\s*[\"']([A-Z]{1,3}[0-9]{1,7})[\"']")
+_REF = re.compile(rb"\br\s*=\s*[\"']([A-Za-z]{1,3}[0-9]{1,7})[\"']")
 _TYPE_STR = re.compile(rb"\bt\s*=\s*[\"']str[\"']")
 _TYPE_ERROR = re.compile(rb"\bt\s*=\s*[\"']e[\"']")
 
@@ -210,6 +456,16 @@ def column_letters(n: int) -> str:
         n, rest = divmod(n - 1, 26)
         letters = chr(65 + rest) + letters
     return letters
+
+
+def far_away(shape: Shape) -> str:
+    """What to say, in French, of a sheet whose rectangle passes
+    :data:`MAX_RECTANGLE` because of the cell ``shape.far``."""
+    rows = f"{shape.rows:,}".replace(",", "\u202f")
+    return (
+        f"valeur isolée très loin du tableau (la feuille irait jusqu’à la ligne {rows} et la "
+        f"colonne {column_letters(shape.columns)}) : videz cette cellule."
+    )
 
 
 def xlsx_shapes(path: Path, kept: dict[str, bytes] | None = None) -> dict[str, Shape]:
@@ -270,17 +526,26 @@ def _maybe_controls(xml: bytes) -> bool:
 
 def _xlsx_shape(xml: bytes) -> Shape:
     shape = Shape()
-    refs = _CELL_REF.findall(xml)
-    if refs:
-        widest = max(set(map(itemgetter(0), refs)), key=lambda c: (len(c), c))
-        shape.columns = _column(widest)
-        shape.rows = max(map(int, set(map(itemgetter(1), refs))))
+    if _OTHER_CELL.search(xml) or b":c" in xml and _PREFIXED_CELL.search(xml):
+        _walk(xml, shape)
+    elif refs := _FIRST_REF.findall(xml):
+        letters, digits = set(map(itemgetter(0), refs)), set(map(itemgetter(1), refs))
+        shape.columns = _column(max(letters, key=lambda c: (len(c), c.upper())))
+        try:
+            shape.rows = min(max(map(int, digits)), HUGE)
+        except ValueError:  # thousands of digits
+            shape.rows = HUGE
         if shape.rectangle > MAX_RECTANGLE:  # name the cell that reaches farthest
-            lowest = str(shape.rows).encode()
-            far = next(c + r for c, r in reversed(refs) if r == lowest)
-            if shape.columns > shape.rows:
-                far = next(c + r for c, r in reversed(refs) if c == widest)
-            shape.far = far.decode()
+            row, column = next(
+                (_number(r), _column(c))
+                for c, r in reversed(refs)
+                if (
+                    _column(c) == shape.columns
+                    if shape.columns > shape.rows
+                    else _number(r) == shape.rows
+                )
+            )
+            shape.far = f"{column_letters(column)}{row}"
     # Each look through the XML costs: the rare spellings (single quotes, a
     # prefixed namespace) are looked for only when the part's start uses them
     # (a miss would only leave an error cell unnamed, read as empty).
@@ -293,7 +558,7 @@ def _xlsx_shape(xml: bytes) -> Shape:
         end = _CELL_END.search(xml, m.end())
         value = _VALUE.search(xml, m.end(), end.start() if end else len(xml))
         if ref:
-            shape.errors.append((ref[1].decode(), value[1].decode() if value else "#N/A"))
+            shape.errors.append((ref[1].decode().upper(), value[1].decode() if value else "#N/A"))
     formulas = b"<f" in xml or prefixed and b":f" in xml
     for m in _FORMULA.finditer(xml) if formulas else ():
         start = xml.rfind(b"<", 0, m.start())  # the cell's start tag precedes <f>
@@ -305,8 +570,115 @@ def _xlsx_shape(xml: bytes) -> Shape:
         value = _VALUE.search(xml, m.end(), end.start())
         stored = value is not None and (value[1] != b"" or _TYPE_STR.search(head))
         if not stored and not _TYPE_ERROR.search(head):
-            shape.unset.append(ref[1].decode())
+            shape.unset.append(ref[1].decode().upper())
     return shape
+
+
+class _Done(Exception):
+    """The walk is over: sheetData closed, or a reference calamine stops at."""
+
+
+MAX_WALKED = 5_000_000  # elements the walk goes through (a sheet of a meeting: far fewer)
+
+
+class _Walk:
+    """Handlers for an XML parser that place each cell of sheetData as
+    calamine does (see above); what lies inside a cell is skipped, as
+    calamine reads only its value. Empty cells count too: an upper bound."""
+
+    def __init__(self, shape: Shape):
+        self.shape, self.started = shape, False
+        self.row = self.col = 0  # calamine's row_index and col_index, 0-based
+        self.inside = 0  # depth inside a cell
+        self.elements = 0
+        self.lowest = self.widest = (0, 0)  # the last cells in the last row, column
+
+    def start(self, name: str, attrib: dict[str, str]) -> None:
+        self.elements += 1
+        if self.elements > MAX_WALKED:
+            raise ValueError("too many XML elements to place the cells")
+        if self.inside:
+            self.inside += 1
+            return
+        name = name.partition(":")[2] or name  # the local name, as quick-xml takes it
+        if not self.started:
+            self.started = name == "sheetData"
+        elif name == "row" and "r" in attrib:
+            self.row = _reference(attrib["r"], cell=False)[0] - 1
+        elif name == "c":
+            self.inside = 1
+            row, col = self.row + 1, self.col + 1
+            if "r" in attrib:
+                row, col = _reference(attrib["r"], cell=True)
+                self.col = col - 1
+            shape = self.shape
+            if row >= shape.rows:
+                shape.rows, self.lowest = row, (row, col)
+            if col >= shape.columns:
+                shape.columns, self.widest = col, (row, col)
+
+    def end(self, name: str) -> None:
+        if self.inside:
+            self.inside -= 1
+            self.col += not self.inside
+            return
+        name = name.partition(":")[2] or name
+        if self.started and name == "row":
+            self.row, self.col = self.row + 1, 0
+        elif self.started and name == "sheetData":
+            raise _Done
+
+    def name_far(self) -> None:
+        """Names the cell that reaches farthest, as the quick survey does."""
+        shape = self.shape
+        row, col = self.widest if shape.columns > shape.rows else self.lowest
+        shape.far = f"{column_letters(col)}{row}" if shape.rectangle else ""
+
+
+_A1 = re.compile(r"([A-Za-z]*)([0-9]+)")
+
+
+def _reference(text: str, cell: bool) -> tuple[int, int]:
+    """(row, column), 1-based, of an r= value read as calamine reads it; a
+    value calamine stops at ends the walk (nothing after it is read)."""
+    m = _A1.fullmatch(text)
+    if not m or cell and not m[1] or not _number(m[2].encode()):
+        raise _Done
+    return _number(m[2].encode()), _column(m[1].encode())
+
+
+def _no_dtd(name: str, sysid: str | None, pubid: str | None, _internal: bool) -> None:
+    from defusedxml import DTDForbidden
+
+    raise DTDForbidden(name, sysid, pubid)
+
+
+def _no_entity(
+    name: str, _param: bool, value: str | None, base: str | None, *ids: str | None
+) -> None:
+    from defusedxml import EntitiesForbidden
+
+    raise EntitiesForbidden(name, value, base, *ids)
+
+
+def _walk(xml: bytes, shape: Shape) -> None:
+    """The slow survey, through expat with names as calamine reads them
+    (prefixes kept, no namespace checked). A part that is not well-formed
+    XML, or of more than :data:`MAX_WALKED` elements, is refused as
+    unreadable (ValueError); a DTD or an entity, as hostile."""
+    from xml.parsers import expat
+
+    walk = _Walk(shape)
+    parser = expat.ParserCreate()
+    parser.StartElementHandler, parser.EndElementHandler = walk.start, walk.end
+    parser.StartDoctypeDeclHandler, parser.EntityDeclHandler = _no_dtd, _no_entity
+    try:
+        parser.Parse(xml, True)
+    except _Done:
+        pass
+    except expat.ExpatError as exc:
+        raise ValueError("a sheet that is not well-formed XML") from exc
+    walk.name_far()
 
 
 _TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"

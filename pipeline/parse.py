@@ -523,6 +523,14 @@ def expose_file(cell: Cell, meeting: Path, report: Report) -> ExposeFile | None:
     if len(parts) > 1 and fold(parts[0]) == EXPOSES:
         parts = parts[1:]
     folder = exposes_folder(meeting)
+    if not folder.resolve().is_relative_to(meeting.resolve()):  # a link to another folder
+        report.error(
+            cell.place,
+            f"exposé « {typed} » refusé : le dossier « {folder} » est un lien vers "
+            f"« {folder.resolve()} », hors du dossier de la réunion ; remplacez ce lien par un "
+            "vrai dossier « exposes » qui contient les exposés.",
+        )
+        return None
     outside = (
         typed.startswith(("/", "\\"))
         or re.match(r"^[A-Za-z]:", typed) is not None
@@ -573,7 +581,7 @@ def expose_file(cell: Cell, meeting: Path, report: Report) -> ExposeFile | None:
         import docx  # heavy: imported where used
 
         try:
-            docx.Document(str(path))
+            refused = _linked_picture(docx.Document(str(path)))
         except Exception:  # noqa: BLE001 - not a zip, not Word, a broken part…
             refused = (
                 "ce fichier n’est pas un document Word (.docx) valide ; ouvrez-le dans Word ou "
@@ -583,6 +591,35 @@ def expose_file(cell: Cell, meeting: Path, report: Report) -> ExposeFile | None:
         report.error(cell.place, f"exposé « {typed} » : {refused}")
         return None
     return ExposeFile(path, typed, cell.place)
+
+
+_R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_PICTURES = (
+    "{http://schemas.openxmlformats.org/drawingml/2006/main}blip",
+    "{http://schemas.microsoft.com/office/drawing/2016/SVG/main}svgBlip",
+    "{urn:schemas-microsoft-com:vml}imagedata",  # a picture of an older Word
+)
+
+
+def _linked_picture(document: Any) -> str:
+    """Why a Word exposé cannot be embedded, or "": a picture it only links
+    to a file (Word's « Lier au fichier ») would show nowhere but on its
+    author's computer. A picture it stores as well is embedded, its link
+    dropped (``documents._embed``)."""
+    rels = document.part.rels
+    for picture in document.element.body.iter(*_PICTURES):
+        rid = picture.get(f"{_R}link") or picture.get(f"{_R}id")
+        rel = rels.get(rid or "")
+        if picture.get(f"{_R}embed") or not rid or rel is not None and not rel.is_external:
+            continue
+        return (
+            f"ce document montre une image liée au fichier « {rel.target_ref if rel else rid} » "
+            "au lieu de la contenir : elle ne pourrait pas s’afficher dans le procès-verbal. Dans "
+            "Word, Fichier > Informations > Modifier les liens d’accès aux fichiers, cochez "
+            "« Enregistrer l’image dans le document » et enregistrez l’exposé (ou insérez "
+            "l’image de nouveau sans la lier au fichier)."
+        )
+    return ""
 
 
 def parse_deliberations(

@@ -140,18 +140,26 @@ def _spreadsheet_files(folder: Path) -> list[Path]:
 
 def find_meetings(data_dir: Path) -> list[MeetingSource]:
     """Every meeting of ``data_dir``: each sub-folder holding spreadsheets,
-    and the spreadsheets lying in ``data_dir`` itself as one more meeting."""
-    meetings = []
-    top = _spreadsheet_files(data_dir)
-    if top:
-        meetings.append(MeetingSource(data_dir.resolve().name, data_dir, tuple(top)))
+    and the spreadsheets lying in ``data_dir`` itself as one more meeting,
+    named after ``data_dir`` — or, when a sub-folder already has that name
+    (in any case: the output folders would be one on Windows or macOS),
+    after it with "-racine", so that no meeting overwrites another."""
+    folders = []
     for folder in sorted(p for p in data_dir.iterdir() if p.is_dir()):
         if folder.name.startswith(".") or fold(folder.name) in SKIPPED_FOLDERS:
             continue
         files = _spreadsheet_files(folder)
         if files:
-            meetings.append(MeetingSource(folder.name, folder, tuple(files)))
-    return meetings
+            folders.append(MeetingSource(folder.name, folder, tuple(files)))
+    top = _spreadsheet_files(data_dir)
+    if not top:
+        return folders
+    taken = {unicodedata.normalize("NFC", m.name).casefold() for m in folders}
+    name = data_dir.resolve().name
+    for suffix in ("", "-racine", *(f"-racine-{n}" for n in range(2, len(taken) + 2))):
+        if unicodedata.normalize("NFC", name + suffix).casefold() not in taken:
+            break
+    return [MeetingSource(name + suffix, data_dir, tuple(top)), *folders]
 
 
 # Characters XML 1.0 forbids (and Word with it): C0 controls but tab and
@@ -240,6 +248,19 @@ def _open(path: Path, report: Report) -> _Book | None:
             return None
         except (zipfile.BadZipFile, KeyError, ValueError, SyntaxError, OSError):
             report.error(place, f"ce fichier n’est pas {expected} lisible.")
+            return None
+    else:  # .xls: the reader builds every sheet as it opens the file, so all are judged now
+        from . import xls_survey
+
+        try:
+            shapes = xls_survey.xls_shapes(path)
+        except xls_survey.Unreadable as exc:
+            report.error(place, str(exc) or f"ce fichier n’est pas {expected} lisible.")
+            return None
+        far = {n: s for n, s in shapes.items() if s.rectangle > packages.MAX_RECTANGLE}
+        for name, shape in far.items():  # said of the file: none of its sheets is read
+            report.error(place, xls_survey.too_large(name, shape))
+        if far:
             return None
     try:
         reader = python_calamine.CalamineWorkbook.from_path(str(path))

@@ -38,6 +38,7 @@ from hypothesis import strategies as st
 REPO = Path(__file__).resolve().parent.parent
 MEMORY = 1_500_000_000  # bytes of address space for the subprocess
 TIMEOUT = 60  # seconds
+PEAK = 500 * (1 << 20)  # bytes of memory at most, in any process of the command
 QUICKLY = 20  # seconds, for what must be refused from a streamed count (~2 s)
 NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 SHARED_STRINGS_TYPE = (
@@ -209,18 +210,24 @@ def sheet_stream(
 # --- running the command ---------------------------------------------------------------
 
 # The command, run in a fresh interpreter whose decompressed bytes are counted
-# (every read of a zip entry), so that a test can tell a refused bomb from an
-# expanded one.
+# (every read of a zip entry, in this process and in the workers that read the
+# meetings), so that a test can tell a refused bomb from an expanded one.
 PROGRAM = """
-import atexit, sys, zipfile
+import atexit, multiprocessing, sys, zipfile
 read = zipfile.ZipExtFile.read
-total = [0]
+# In memory shared with the worker processes (forked), which read the workbooks.
+total = multiprocessing.Value("q", 0)
 def counted(self, n=-1):
     data = read(self, n)
-    total[0] += len(data)
+    with total.get_lock():
+        total.value += len(data)
     return data
 zipfile.ZipExtFile.read = counted
-atexit.register(lambda: print(f"décompressé : {total[0]} octets", file=sys.stderr))
+def measures():
+    import resource  # peak memory of this process and of the workers, joined by now
+    peak = max(resource.getrusage(who).ru_maxrss for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
+    print(f"décompressé : {total.value} octets, mémoire : {peak} Ko", file=sys.stderr)
+atexit.register(measures)
 from pipeline.cli import main
 sys.argv = ["make-minutes", *sys.argv[1:]]
 main()
@@ -249,11 +256,14 @@ def run_limited(tmp_path: Path, *extra: str, timeout: int = TIMEOUT) -> tuple[in
     except subprocess.TimeoutExpired:
         pytest.fail(f"the command did not finish within {timeout} s")
     elapsed = time.monotonic() - start
-    found = re.search(r"décompressé : (\d+) octets", done.stderr)
-    output = done.stdout + re.sub(r"décompressé : \d+ octets\n?", "", done.stderr)
+    found = re.search(r"décompressé : (\d+) octets, mémoire : (\d+) Ko", done.stderr)
+    output = done.stdout + re.sub(r"décompressé : .* Ko\n?", "", done.stderr)
     assert found, output
-    print(f"{elapsed:.1f} s, {int(found[1]) / MB:.1f} Mo décompressés")
-    return done.returncode, output, int(found[1])
+    decompressed, peak = int(found[1]), int(found[2]) * 1024
+    print(f"{elapsed:.1f} s, {decompressed / MB:.1f} Mo décompressés, {peak / MB:.0f} Mo au plus")
+    assert decompressed > 0, "the count missed the reads (the good meeting's at least)"
+    assert peak < PEAK, f"{peak / MB:.0f} Mo used at the peak"
+    return done.returncode, output, decompressed
 
 
 def two_meetings(tmp_path: Path) -> Path:
