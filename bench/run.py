@@ -275,16 +275,16 @@ def renderer() -> tuple[str, Callable[[], Callable[[Path, dict[str, Any], dt.dat
     """How ``build.prepare`` turns a context into the finished bytes, and a
     factory of fresh renderers (each compiles the templates anew):
     ``compiled.Templates`` where the pipeline has it, else ``documents.render``
-    then ``output.reproducible``."""
+    then ``package.reproducible``."""
     try:
-        from pipeline.compiled import Templates
+        from pipeline.render.compiled import Templates
     except ImportError:
-        from pipeline import documents, output
+        from pipeline.render import documents, package
 
         def plain() -> Callable[[Path, dict[str, Any], dt.datetime], bytes]:
-            return lambda t, c, w: output.reproducible(documents.render(t, c), w)
+            return lambda t, c, w: package.reproducible(documents.render(t, c), w)
 
-        return "documents.render puis output.reproducible, pour chaque document", plain
+        return "documents.render puis package.reproducible, pour chaque document", plain
     return (
         "compiled.Templates (chaque modèle compilé une fois par exécution)",
         lambda: Templates().render,
@@ -301,8 +301,11 @@ class Stages:
 
 
 def paris_stages(data: Path, scratch: Path, repeat: int) -> Stages:
-    from pipeline import build, checks, documents, opendata, output, parse, sources
+    from pipeline import build, output, parse
+    from pipeline.law import checks
     from pipeline.problems import Report
+    from pipeline.read import sources
+    from pipeline.render import documents, opendata
 
     _, fresh = renderer()
     best: dict[str, float] = {}
@@ -376,8 +379,8 @@ def naive_loop(extracts: list[Any], scratch: Path) -> float:
 
 
 def read_votes(path: Path, rows: int, repeat: int) -> float:
-    from pipeline import sources
     from pipeline.problems import Report
+    from pipeline.read import sources
 
     best = float("inf")
     for _ in range(repeat):

@@ -14,10 +14,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import checks, documents, opendata, output, parse, pdf
-from .compiled import Templates
-from .problems import Place, Problem, Report
-from .sources import MeetingSource, read_workbook
+from pipeline import output, parse
+from pipeline.law import checks
+from pipeline.problems import Place, Problem, Report
+from pipeline.read.sources import MeetingSource, read_workbook
+from pipeline.render import documents, opendata, pdf
+from pipeline.render.compiled import Templates
 
 
 @functools.cache

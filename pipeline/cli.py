@@ -7,8 +7,8 @@ from pathlib import Path
 
 import click
 
-from . import clickfr, pdf
-from .build import (
+from pipeline import clickfr
+from pipeline.build import (
     Outcome,
     add_pdfs,
     build_all,
@@ -18,8 +18,9 @@ from .build import (
     prepare_all,
     write,
 )
-from .problems import Place, Problem
-from .sources import MeetingSource, find_meetings
+from pipeline.problems import Place, Problem
+from pipeline.read.sources import MeetingSource, find_meetings
+from pipeline.render import pdf
 
 # Click's own messages (usage errors, help headings) in French, before any
 # option is declared.
@@ -181,7 +182,7 @@ def build(
     if len(outcomes) > 1:
         _summary(outcomes)
     if watch:
-        from .watch import watch as watch_data  # watchdog: loaded only to watch
+        from pipeline.commands.watch import watch as watch_data
 
         def rebuild(source: MeetingSource) -> Outcome:
             try:
@@ -399,9 +400,11 @@ def new(
     """
     import re
 
-    from . import blank, parse
-    from .problems import Report
-    from .sources import SKIPPED_FOLDERS, fold
+    from pipeline import parse
+    from pipeline.commands import blank
+    from pipeline.problems import Report
+    from pipeline.read.sources import SKIPPED_FOLDERS
+    from pipeline.text import fold
 
     data = data or (ctx.obj or {}).get("data") or Path("data")
     # A plain folder name, created in data/ and nowhere else: no path
@@ -506,7 +509,7 @@ def fields(
     Code de sortie : 0 si tout va bien, 1 si le modèle a des problèmes, 2 s’il
     ne peut pas être vérifié (introuvable, pas un document Word, nom inconnu).
     """
-    from . import fields as template_fields
+    from pipeline.commands import fields as template_fields
 
     sys.exit(template_fields.run(template, document, meeting, _data_folder(ctx, data), click.echo))
 

@@ -9,8 +9,8 @@ from decimal import Decimal
 from enum import Enum
 from pathlib import Path
 
-from .problems import Place
-from .sources import fold
+from pipeline.problems import Place
+from pipeline.text import fold
 
 
 class Status(Enum):

@@ -12,9 +12,11 @@ from pathlib import Path
 import pytest
 from conftest import DELIBERATIONS, SAMPLE, make_meeting
 
-from pipeline import build, checks, compiled, documents, output, parse
+from pipeline import build, parse
+from pipeline.law import checks
 from pipeline.problems import Report
-from pipeline.sources import find_meetings
+from pipeline.read.sources import find_meetings
+from pipeline.render import compiled, documents, package
 
 
 def _meetings(tmp_path: Path) -> Path:
@@ -51,7 +53,7 @@ def _docxtpl_way(source, templates: list[Path]) -> dict[str, bytes]:
     assert not report.errors, report.problems
     when = dt.datetime.combine(meeting.date, meeting.opening)
     return {
-        doc.filename: output.reproducible(
+        doc.filename: package.reproducible(
             documents.render(build.find_template(doc.template, templates), doc.context), when
         )
         for doc in documents.documents(meeting, analysis)
@@ -86,15 +88,15 @@ def test_a_packed_part_is_written_as_writestr_would(tmp_path: Path) -> None:
         ("word/document.xml", "<w:document>é</w:document>".encode() * 300),
         ("word/vide.xml", b""),
     ]
-    plain = output.reproducible_parts(parts, when)
-    packed = output.reproducible_parts([(n, output.pack(c)) for n, c in parts], when)
-    mixed = output.reproducible_parts(
-        [(n, output.pack(c) if i % 2 else c) for i, (n, c) in enumerate(parts)], when
+    plain = package.reproducible_parts(parts, when)
+    packed = package.reproducible_parts([(n, package.pack(c)) for n, c in parts], when)
+    mixed = package.reproducible_parts(
+        [(n, package.pack(c) if i % 2 else c) for i, (n, c) in enumerate(parts)], when
     )
     assert packed == plain and mixed == plain
-    with zipfile.ZipFile(io.BytesIO(packed)) as package:
-        assert package.testzip() is None
-        assert package.read("word/document.xml") == parts[2][1]
+    with zipfile.ZipFile(io.BytesIO(packed)) as zipped:
+        assert zipped.testzip() is None
+        assert zipped.read("word/document.xml") == parts[2][1]
 
 
 def test_a_template_error_is_the_same_through_the_shortcut(tmp_path: Path) -> None:

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from conftest import DELIBERATIONS, REPO, SAMPLE, make_meeting, run
 
-from pipeline import fields
-from pipeline.sources import find_meetings
+from pipeline.commands import fields
+from pipeline.read.sources import find_meetings
 
 TEMPLATES = REPO / "templates"
 BODY = "word/document.xml"

@@ -11,8 +11,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pipeline import french
-from pipeline.french import (
+from pipeline.law.rules import Outcome, PresidingVote, outcome
+from pipeline.model import Counts
+from pipeline.words import french
+from pipeline.words.french import (
     NBSP,
     NNBSP,
     agree,
@@ -29,8 +31,6 @@ from pipeline.french import (
     the,
     typography,
 )
-from pipeline.model import Counts
-from pipeline.rules import Outcome, PresidingVote, outcome
 
 APOS = "\u2019"
 

@@ -15,9 +15,9 @@ import openpyxl
 import pytest
 from conftest import REPO, docx_text, normalise, run
 
-from pipeline import pdf
-from pipeline.documents import ARRETE
-from pipeline.parse import FIELDS
+from pipeline.parse.meeting import FIELDS
+from pipeline.render import pdf
+from pipeline.render.documents import ARRETE
 
 GUIDE = REPO / "docs" / "guide.md"
 IMAGES = REPO / "docs" / "images"

@@ -1092,7 +1092,7 @@ def test_row_tags_are_counted_as_a_parser_reads_them(parts: list[str]) -> None:
     """The quick count of row tags (bytes.count) agrees with the plain
     definition: a tag named row, with or without a prefix, then white space,
     "/" or ">"."""
-    from pipeline.packages import _count_rows, _count_rows_at_most
+    from pipeline.zipguard import _count_rows, _count_rows_at_most
 
     data = "".join(parts).encode()
     row = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row[\s/>]")
@@ -1104,9 +1104,9 @@ def test_row_tags_are_counted_as_a_parser_reads_them(parts: list[str]) -> None:
 def test_a_sheet_at_the_row_limit_is_counted_exactly(tmp_path: Path) -> None:
     """The quick count also counts <rowBreaks> and the like; a part that
     seems over the limit is counted again, exactly, and passes."""
-    from pipeline import packages
+    from pipeline import zipguard
 
-    rows = "".join(f'<row r="{i}"/>' for i in range(1, packages.MAX_ROWS + 1))
+    rows = "".join(f'<row r="{i}"/>' for i in range(1, zipguard.MAX_ROWS + 1))
     breaks = '<rowBreaks count="1"><brk id="5"/></rowBreaks>'
     path = tmp_path / "limite.zip"
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as package:
@@ -1116,11 +1116,11 @@ def test_a_sheet_at_the_row_limit_is_counted_exactly(tmp_path: Path) -> None:
         package.writestr("over.xml", f"<worksheet><sheetData>{rows}<row/></sheetData></worksheet>")
     with zipfile.ZipFile(path) as package:
         kept: dict[str, bytes] = {}
-        assert packages._scan(package, package.getinfo("sheet.xml"), True, kept) == (
+        assert zipguard._scan(package, package.getinfo("sheet.xml"), True, kept) == (
             False,
-            packages.MAX_ROWS,
+            zipguard.MAX_ROWS,
             0,
         )
         assert b"rowBreaks" in kept["sheet.xml"]
-        declarations, counted, _ = packages._scan(package, package.getinfo("over.xml"), True)
-        assert not declarations and counted == packages.MAX_ROWS + 1
+        declarations, counted, _ = zipguard._scan(package, package.getinfo("over.xml"), True)
+        assert not declarations and counted == zipguard.MAX_ROWS + 1

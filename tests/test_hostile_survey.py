@@ -37,7 +37,7 @@ from test_hostile import (
     two_meetings,
 )
 
-from pipeline.packages import column_letters
+from pipeline.read.survey import column_letters
 
 FAR = "valeur isolée très loin du tableau"
 QUICK = 5  # seconds: the bar of issue 13

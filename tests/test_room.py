@@ -25,7 +25,7 @@ from conftest import docx_text, make_meeting, run, write_sheet
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline import rules
+from pipeline.law import rules
 from pipeline.model import Counts, Member, Status
 from pipeline.problems import Place
 

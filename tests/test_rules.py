@@ -7,9 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pipeline.model import Counts, Member, Proxy, QuorumBase, Status
-from pipeline.problems import Place
-from pipeline.rules import (
+from pipeline.law.rules import (
     Attendance,
     Outcome,
     PresidingVote,
@@ -22,6 +20,8 @@ from pipeline.rules import (
     quorum_required,
     unanimous,
 )
+from pipeline.model import Counts, Member, Proxy, QuorumBase, Status
+from pipeline.problems import Place
 
 P, E, A = Status.PRESENT, Status.EXCUSED, Status.ABSENT
 

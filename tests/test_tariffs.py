@@ -11,8 +11,8 @@ from conftest import docx_text, make_meeting, run, write_sheet
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pipeline import tariffs
-from pipeline.french import euros, percent_change, rate
+from pipeline.law import tariffs
+from pipeline.words.french import euros, percent_change, rate
 
 D = Decimal
 

@@ -23,7 +23,7 @@ import openpyxl
 import pytest
 from conftest import REPO, SAMPLE, docx_text, make_meeting
 
-from pipeline.watch import is_temporary, meeting_folder
+from pipeline.commands.watch import is_temporary, meeting_folder
 
 MEETING = SAMPLE.name
 DEADLINE = 60  # seconds: far above a rebuild (about a second), only hit on a failure

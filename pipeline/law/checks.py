@@ -8,8 +8,9 @@ from collections import Counter
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
-from . import rules, tariffs
-from .model import (
+from pipeline.law import rules, tariffs
+from pipeline.law.rules import Attendance, Outcome, ProxyFault, Quorum
+from pipeline.model import (
     Ballot,
     Contribution,
     Counts,
@@ -20,9 +21,8 @@ from .model import (
     Vote,
     VoteRecord,
 )
-from .problems import Report
-from .rules import Attendance, Outcome, ProxyFault, Quorum
-from .sources import fold
+from pipeline.problems import Report
+from pipeline.text import fold
 
 PROXY_MESSAGES = {
     ProxyFault.GIVER_PRESENT: "ce membre siège pendant toute la séance : il ne donne pas de "

@@ -12,8 +12,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from . import packages, values
-from .model import (
+from pipeline import zipguard
+from pipeline.contract import SUBJECT
+from pipeline.model import (
     Ballot,
     Block,
     Contribution,
@@ -30,18 +31,18 @@ from .model import (
     Vote,
     VoteRecord,
 )
-from .opendata import SUBJECT
-from .problems import Place, Report
-from .sources import (
+from pipeline.parse import values
+from pipeline.problems import Place, Report
+from pipeline.read.sources import (
     SHEET_TITLES,
     Cell,
     MeetingSource,
     Sheet,
-    fold,
     is_ignored_file,
     read_workbook,
     with_column,
 )
+from pipeline.text import fold
 
 NOT_YET = "n’est pas encore pris en charge par cette version"
 NOT_YET_F = "n’est pas encore prise en charge par cette version"  # la colonne, la feuille
@@ -576,7 +577,7 @@ def expose_file(cell: Cell, meeting: Path, report: Report) -> ExposeFile | None:
             f"exposé « {typed} » introuvable dans le dossier « {folder} » ({listed}).",
         )
         return None
-    refused = packages.refusal(path, "ce document", count_rows=False)
+    refused = zipguard.refusal(path, "ce document", count_rows=False)
     if not refused:
         import docx  # heavy: imported where used
 

@@ -15,11 +15,23 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import french, packages, rules, tariffs
-from .checks import Analysis, Item, agenda
-from .model import Ballot, Block, ExposeFile, Meeting, Member, QuorumBase, Status, Tariff, Vote
-from .rules import Attendance
-from .sources import fold
+from pipeline import zipguard
+from pipeline.law import rules, tariffs
+from pipeline.law.checks import Analysis, Item, agenda
+from pipeline.law.rules import Attendance
+from pipeline.model import (
+    Ballot,
+    Block,
+    ExposeFile,
+    Meeting,
+    Member,
+    QuorumBase,
+    Status,
+    Tariff,
+    Vote,
+)
+from pipeline.text import fold
+from pipeline.words import french
 
 ROMAN = [
     "I",
@@ -660,14 +672,14 @@ def _environment(xml: bool = True):
     and how long it runs (``pipeline/sandbox.py``). ``xml``: for a part of
     the document, autoescaped, data printed as typed through docxtpl's
     post-processing; otherwise for the document's properties, plain text."""
-    from .sandbox import Environment
+    from pipeline.render.sandbox import Environment
 
     return Environment(xml=xml)
 
 
 def _limit(template: Path, exc: Exception) -> TemplateError:
     """A template over the sandbox's limits, out of memory or recursion."""
-    from .sandbox import failure
+    from pipeline.render.sandbox import failure
 
     return TemplateError(f"modèle {template.name} : {failure(exc)}")
 
@@ -753,11 +765,11 @@ def render(template: Path, context: dict[str, Any]) -> bytes:
     import jinja2
     from docxtpl import DocxTemplate
 
-    from .sandbox import Exceeded
+    from pipeline.render.sandbox import Exceeded
 
     if not template.is_file():
         raise TemplateError(f"modèle {template.name} introuvable.")
-    refused = packages.refusal(template, "ce modèle", count_rows=False)
+    refused = zipguard.refusal(template, "ce modèle", count_rows=False)
     if refused:
         raise TemplateError(f"modèle {template.name} : {refused}")
     embedded: list[_Embedded] = []

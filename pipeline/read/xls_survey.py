@@ -22,7 +22,8 @@ from pathlib import Path
 
 import olefile
 
-from .packages import MAX_FILE_BYTES, Shape, column_letters, far_away
+from pipeline.read.survey import Shape, column_letters, far_away
+from pipeline.zipguard import MAX_FILE_BYTES
 
 # Record types (MS-XLS 2.3).
 BOF, EOF, BOUNDSHEET, CODEPAGE, DIMENSIONS = 0x0809, 0x000A, 0x0085, 0x0042, 0x0200

@@ -12,8 +12,9 @@ import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from .problems import Report
-from .sources import Cell, fold
+from pipeline.problems import Report
+from pipeline.read.sources import Cell
+from pipeline.text import fold
 
 
 def shown(value: Any) -> str:

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:  # the parser imports SUBJECT from here: no import cycle at run time
-    from .checks import Analysis
-    from .model import Meeting
+from pipeline.contract import SUBJECT
+
+if TYPE_CHECKING:
+    from pipeline.law.checks import Analysis
+    from pipeline.model import Meeting
 
 FIELDS = [
     "COLL_NOM",
@@ -32,7 +33,6 @@ FIELDS = [
     "DELIB_URL",
 ]
 # The ACTES subject as typed in « Matière »: its code, then its name.
-SUBJECT = re.compile(r"^(\d\.\d{1,2})\s+(\S.*)$")
 
 
 def missing(meeting: Meeting, analysis: Analysis) -> list[str]:

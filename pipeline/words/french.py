@@ -11,8 +11,8 @@ import functools
 import re
 import unicodedata
 
-from .model import Counts
-from .rules import Outcome
+from pipeline.law.rules import Outcome
+from pipeline.model import Counts
 
 NBSP = "\u00a0"  # before € : ; ! ? % and inside « »
 NNBSP = "\u202f"  # thousands separator, as Babel's French locale writes it
@@ -282,7 +282,7 @@ def _decimal_digits(value: str, decimals_min: int, decimals_max: int) -> str:
 
 def euros(value) -> str:
     """An amount, two decimals: "2 500,00 €"."""
-    from .tariffs import to_cents
+    from pipeline.law.tariffs import to_cents
 
     return f"{_decimal_text(to_cents(value), 2, 2)}{NBSP}€"
 
@@ -290,7 +290,7 @@ def euros(value) -> str:
 def euros_short(value) -> str:
     """An amount in a sentence: whole euros without decimals ("5 000 €"),
     others with two ("12,50 €")."""
-    from .tariffs import to_cents
+    from pipeline.law.tariffs import to_cents
 
     cents = to_cents(value)
     if cents == cents.to_integral_value():

@@ -9,7 +9,7 @@ are patched and compiled once, the parts no context can change are saved
 by python-docx (as docxtpl's save would write them) and compressed once, and
 each document is then its compiled parts rendered and post-processed exactly
 as docxtpl does, zipped with the template's unchanged parts. The bytes are those of
-``output.reproducible(documents.render(...))`` — a test compares them.
+``reproducible(documents.render(...))`` — a test compares them.
 
 A template this shortcut cannot reproduce (Jinja in footnotes), and a
 context holding a Word exposé (a docxtpl sub-document joins styles and
@@ -25,8 +25,10 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-from . import documents, output, packages
-from .model import ExposeFile
+from pipeline import zipguard
+from pipeline.model import ExposeFile
+from pipeline.render import documents
+from pipeline.render.package import Packed, pack, reproducible, reproducible_parts
 
 _TAG = re.compile(r"\{[{%#]")
 _PARAGRAPH = re.compile(r"<w:p([ >])")
@@ -63,8 +65,8 @@ class Compiled:
         if not self._ready:
             self._prepare()
         if not self._shortcut or embeds and _holds_word_expose(context):
-            return output.reproducible(documents.render(self.template, context), when)
-        return output.reproducible_parts(self._parts(context), when)
+            return reproducible(documents.render(self.template, context), when)
+        return reproducible_parts(self._parts(context), when)
 
     # --- once per template ------------------------------------------------------------
 
@@ -72,7 +74,7 @@ class Compiled:
         """Open and compile the template; any failure leaves it to docxtpl
         (through ``documents.render``), which reports it as before."""
         self._ready = True
-        if not self.template.is_file() or packages.refusal(
+        if not self.template.is_file() or zipguard.refusal(
             self.template, "ce modèle", count_rows=False
         ):
             return
@@ -98,7 +100,7 @@ class Compiled:
         docx.save(saved)
         with zipfile.ZipFile(saved) as package:
             self._entries = [
-                (i.filename, output.pack(package.read(i.filename))) for i in package.infolist()
+                (i.filename, pack(package.read(i.filename))) for i in package.infolist()
             ]
         env = self._env = documents._environment()
         self._text = documents._environment(xml=False)  # for the properties
@@ -133,11 +135,11 @@ class Compiled:
             xml = self._tpl.resolve_listing(xml)
         return xml
 
-    def _parts(self, context: dict[str, Any]) -> list[tuple[str, bytes | output.Packed]]:
+    def _parts(self, context: dict[str, Any]) -> list[tuple[str, bytes | Packed]]:
         import jinja2
         from docx.opc.oxml import parse_xml, serialize_part_xml
 
-        from .sandbox import Exceeded
+        from pipeline.render.sandbox import Exceeded
 
         tpl = self._tpl
         self._env.begin()

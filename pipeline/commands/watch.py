@@ -30,16 +30,16 @@ import click
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
-from .build import Outcome
-from .sources import (
+from pipeline.build import Outcome
+from pipeline.read.sources import (
     SKIPPED_FOLDERS,
     UNSUPPORTED_SUFFIXES,
     WORKBOOK_SUFFIXES,
     MeetingSource,
     find_meetings,
-    fold,
     is_ignored_file,
 )
+from pipeline.text import fold
 
 QUIET = 0.4  # seconds without change before a meeting is looked at, then again
 UNFINISHED = 10.0  # seconds an incomplete workbook is awaited before being built anyway

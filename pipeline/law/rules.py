@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import NamedTuple
 
-from .model import Counts, Member, Proxy, QuorumBase, Status
+from pipeline.model import Counts, Member, Proxy, QuorumBase, Status
 
 
 def quorum_required(in_office: int, threshold: str | int) -> int:

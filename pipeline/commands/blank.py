@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .parse import COLUMNS, FIELDS
-from .sources import SHEET_TITLES, fold
+from pipeline.parse.meeting import COLUMNS, FIELDS
+from pipeline.read.sources import SHEET_TITLES
+from pipeline.text import fold
 
 # What goes in each field of Séance and each column: the comment the clerk reads.
 HINTS = {

@@ -582,7 +582,7 @@ def check(source: list[Part], template: Template, context: dict[str, Any] | None
     Jinja syntax errors, unknown variables and attributes, with their place."""
     import jinja2
 
-    from .documents import _environment
+    from pipeline.render.documents import _environment
 
     env = _environment()
     root, items = schema(template, context)
@@ -899,8 +899,10 @@ SAMPLE = Path(__file__).resolve().parent.parent / "data" / "2016-11-28-bureau"
 def sample_contexts(source) -> dict[str, dict[str, Any]] | None:
     """The context of each template for the meeting ``source`` (the first
     extract's for extrait.docx), or None when the meeting has errors."""
-    from . import checks, documents, parse
-    from .problems import Report
+    from pipeline import parse
+    from pipeline.law import checks
+    from pipeline.problems import Report
+    from pipeline.render import documents
 
     report = Report()
     try:
@@ -920,7 +922,7 @@ def _sample_meeting(data: Path, name: str | None, echo) -> tuple[str | None, dic
     """The meeting whose values illustrate the listing and try the
     template: ``name`` in ``data``; else the sample meeting of the source
     tree; else the first meeting of ``data`` without errors."""
-    from .sources import find_meetings
+    from pipeline.read.sources import find_meetings
 
     meetings = find_meetings(data) if data.is_dir() else []
     if name:
@@ -959,7 +961,7 @@ def _which(path: Path, document: str | None, echo) -> Template | None:
         return TEMPLATES.get(name)
     if path.name in TEMPLATES:
         return TEMPLATES[path.name]
-    from .sources import fold
+    from pipeline.text import fold
 
     guesses = [t for n, t in TEMPLATES.items() if fold(n.removesuffix(".docx")) in fold(path.name)]
     if len(guesses) == 1:
@@ -987,7 +989,8 @@ def run(template: Path | None, document: str | None, meeting: str | None, data: 
 
 
 def _check_file(path: Path, document: str | None, meeting: str | None, contexts: dict, echo) -> int:
-    from . import documents, packages
+    from pipeline import zipguard
+    from pipeline.render import documents
 
     if not path.is_file():
         echo(f"Modèle introuvable : « {path} ».", err=True)
@@ -995,7 +998,7 @@ def _check_file(path: Path, document: str | None, meeting: str | None, contexts:
     which = _which(path, document, echo)
     if which is None:
         return 2
-    refused = packages.refusal(path, "ce modèle", count_rows=False)
+    refused = zipguard.refusal(path, "ce modèle", count_rows=False)
     if refused:
         echo(f"modèle {path} : {refused}", err=True)
         return 2

@@ -20,8 +20,10 @@ from typing import Any, NamedTuple
 
 from defusedxml import DefusedXmlException
 
-from . import packages
-from .problems import Place, Report
+from pipeline import zipguard
+from pipeline.problems import Place, Report
+from pipeline.read import survey
+from pipeline.text import fold
 
 # Read alike, by python-calamine: Excel (2007 and later, and 97-2003) and
 # LibreOffice Calc.
@@ -57,19 +59,6 @@ SHEET_TITLES = {
     "contributions": "Contributions",
 }
 _SHEET_BY_FOLDED = {name: key for key, names in SHEETS.items() for name in names}
-
-
-@functools.lru_cache(maxsize=65536)  # the same names and words come back at every row
-def _fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text)
-    bare = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
-    return re.sub(r"[\W_]+", " ", bare).strip()
-
-
-def fold(text: Any) -> str:
-    """The spec's comparison form: NFKD, no accents, case folded, runs of
-    anything but letters and digits turned into one space, trimmed."""
-    return _fold(str(text))
 
 
 class Cell(NamedTuple):
@@ -190,7 +179,7 @@ def _clean(value: Any) -> Any:
 class _Book:
     """An open workbook: the reader's object and the survey of its sheets."""
 
-    def __init__(self, reader, shapes: dict[str, packages.Shape], suffix: str):
+    def __init__(self, reader, shapes: dict[str, survey.Shape], suffix: str):
         self.reader, self.shapes, self.suffix = reader, shapes, suffix
 
     def sheet_names(self) -> list[str]:
@@ -230,34 +219,32 @@ def _open(path: Path, report: Report) -> _Book | None:
     if not ole and suffix == ".xls" or not head.startswith(b"PK") and suffix != ".xls":
         report.error(place, f"ce fichier n’est pas {expected} lisible.")
         return None
-    shapes: dict[str, packages.Shape] = {}
+    shapes: dict[str, survey.Shape] = {}
     if suffix != ".xls":  # a zip: judged, then surveyed
         kept: dict[str, bytes] = {}  # the parts as scanned, not expanded a second time
-        refusal = packages.refusal(path, "ce classeur", count_rows=True, kept=kept)
+        refusal = zipguard.refusal(path, "ce classeur", count_rows=True, kept=kept)
         if refusal:
             report.error(place, refusal)
             return None
         try:
-            if suffix == ".ods":
-                shapes = packages.ods_shapes(path)
-            else:
-                shapes = packages.xlsx_shapes(path, kept)
+            read = survey.ods_shapes if suffix == ".ods" else survey.xlsx_shapes
+            shapes = read(path, kept) if suffix != ".ods" else read(path)
             kept.clear()
         except DefusedXmlException:
-            report.error(place, f"ce classeur {packages.HOSTILE_XML}.")
+            report.error(place, f"ce classeur {zipguard.HOSTILE_XML}.")
             return None
         except (zipfile.BadZipFile, KeyError, ValueError, SyntaxError, OSError):
             report.error(place, f"ce fichier n’est pas {expected} lisible.")
             return None
     else:  # .xls: the reader builds every sheet as it opens the file, so all are judged now
-        from . import xls_survey
+        from pipeline.read import xls_survey
 
         try:
             shapes = xls_survey.xls_shapes(path)
         except xls_survey.Unreadable as exc:
             report.error(place, str(exc) or f"ce fichier n’est pas {expected} lisible.")
             return None
-        far = {n: s for n, s in shapes.items() if s.rectangle > packages.MAX_RECTANGLE}
+        far = {n: s for n, s in shapes.items() if s.rectangle > survey.MAX_RECTANGLE}
         for name, shape in far.items():  # said of the file: none of its sheets is read
             report.error(place, xls_survey.too_large(name, shape))
         if far:
@@ -338,7 +325,7 @@ EMPTY = None  # the value of an empty cell
 
 def _place(base: Place, r: int, c: int, column: str = "") -> Place:
     """The place of the cell at row ``r``, column ``c`` (1-based) of a sheet."""
-    return base.with_cell(f"{packages.column_letters(c)}{r}", r, column)
+    return base.with_cell(f"{survey.column_letters(c)}{r}", r, column)
 
 
 def _read_sheet(book: _Book, title: str, key: str, file: str, report: Report) -> Sheet:
@@ -348,12 +335,12 @@ def _read_sheet(book: _Book, title: str, key: str, file: str, report: Report) ->
     base = Place(file, title)
     refused = Sheet(key, title, file, (), refused=True)
     shape = book.shapes.get(title)
-    if shape is not None and shape.rectangle > packages.MAX_RECTANGLE:
+    if shape is not None and shape.rectangle > survey.MAX_RECTANGLE:
         rows = f"{shape.rows:,}".replace(",", "\u202f")
         report.error(
             base.with_cell(shape.far, 0, "") if shape.far else base,
             f"valeur isolée très loin du tableau (la feuille irait jusqu’à la ligne {rows} et la "
-            f"colonne {packages.column_letters(shape.columns)}) : videz cette cellule.",
+            f"colonne {survey.column_letters(shape.columns)}) : videz cette cellule.",
         )
         return refused
     try:
@@ -418,7 +405,7 @@ def _read_sheet(book: _Book, title: str, key: str, file: str, report: Report) ->
     if beyond:
         report.warning(
             base.with_cell(_place(base, *beyond).cell, 0, ""),
-            f"cellules au-delà de la colonne {packages.column_letters(MAX_COLUMNS)} ignorées.",
+            f"cellules au-delà de la colonne {survey.column_letters(MAX_COLUMNS)} ignorées.",
         )
     merged = (
         shape.merged
@@ -486,7 +473,7 @@ def _spread_merged(grid: dict[int, dict[int, Any]], merged) -> int:
 
 def _position(ref: str) -> tuple[int, int]:
     letters = ref.rstrip("0123456789")
-    return int(ref[len(letters) :]), packages._column(letters.encode())
+    return int(ref[len(letters) :]), zipguard.column_number(letters.encode())
 
 
 def _row_of(ref: str) -> int:

@@ -1,0 +1,1 @@
+"""The commands beside the build: new (blank workbooks), fields (template variables), watch."""

@@ -1,0 +1,1 @@
+"""Rendering: the documents' contexts, the sandboxed templates, the open data, the PDF copies."""

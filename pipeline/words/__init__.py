@@ -1,0 +1,1 @@
+"""Words: the French of the documents (numbers, dates, agreement, typography, money)."""
