@@ -5,8 +5,9 @@
 Generates its inputs (bench/generate.py) into a temporary folder, or into
 ``--keep DOSSIER`` to reuse them from one run to the next, then measures:
 
-- the Paris-scale meeting stage by stage, in this process, with the
-  pipeline's public functions (read, model, checks, contexts, rendering per
+- the Paris-scale meeting stage by stage, in this process, built by the
+  build's own functions (``build.prepare``, ``build.write``) with each stage
+  timed through their hook (read, model, checks, contexts, rendering per
   template, open data, writing);
 - the same meeting built by the whole command in a child process (wall time,
   interpreter start included, and peak memory);
@@ -271,24 +272,7 @@ def failure(run: Run) -> str:
 # --- the Paris-scale meeting, stage by stage ---------------------------------------------------
 
 
-def renderer() -> tuple[str, Callable[[], Callable[[Path, dict[str, Any], dt.datetime], bytes]]]:
-    """How ``build.prepare`` turns a context into the finished bytes, and a
-    factory of fresh renderers (each compiles the templates anew):
-    ``compiled.Templates`` where the pipeline has it, else ``documents.render``
-    then ``package.reproducible``."""
-    try:
-        from pipeline.render.compiled import Templates
-    except ImportError:
-        from pipeline.render import documents, package
-
-        def plain() -> Callable[[Path, dict[str, Any], dt.datetime], bytes]:
-            return lambda t, c, w: package.reproducible(documents.render(t, c), w)
-
-        return "documents.render puis package.reproducible, pour chaque document", plain
-    return (
-        "compiled.Templates (chaque modèle compilé une fois par exécution)",
-        lambda: Templates().render,
-    )
+RENDERER = "compiled.Templates (chaque modèle compilé une fois par exécution)"  # build.prepare's
 
 
 @dataclass
@@ -301,49 +285,44 @@ class Stages:
 
 
 def paris_stages(data: Path, scratch: Path, repeat: int) -> Stages:
-    from pipeline import build, output, parse
-    from pipeline.law import checks
+    """The meeting built by the build's own functions (``build.prepare`` and
+    ``build.write``, the stages in the build's order), each stage timed
+    through their ``timed`` hook; the workbooks read alone besides."""
+    from pipeline import build, output
     from pipeline.problems import Report
     from pipeline.read import sources
-    from pipeline.render import documents, opendata
+    from pipeline.render.compiled import Templates
 
-    _, fresh = renderer()
     best: dict[str, float] = {}
     counts: dict[str, int] = {}
     extracts_best = float("inf")
     for k in range(repeat):
         times: dict[str, float] = {}
+        results: dict[str, Any] = {}
 
-        def timed(label: str, action: Callable[..., Any], *args: Any, times=times) -> Any:
+        def timed(
+            label: str, action: Callable[..., Any], *args: Any, times=times, results=results, k=k
+        ) -> Any:
             start = time.perf_counter()
             result = action(*args)
             times[label] = times.get(label, 0.0) + time.perf_counter() - start
+            results[label] = result
+            if k == 0 and label.startswith("render "):
+                counts[label] = counts.get(label, 0) + 1
             return result
 
         (source,) = timed("find", sources.find_meetings, data)
-        report = Report()
         for path in source.files:
             timed("read", sources.read_workbook, path, Report())
-        meeting = timed("parse", parse.parse_meeting, source, report)
-        analysis = timed("analyse", checks.analyse, meeting, report)
-        if analysis is None or report.errors:
+        # A fresh Templates each run: a template's compilation counts in its first document.
+        prepared = build.prepare(source, [], Templates(), timed)
+        if prepared.report.errors or "contexts" not in results:
             raise SystemExit(
-                "La séance générée a des erreurs :\n" + "\n".join(map(str, report.errors))
+                "La séance générée a des erreurs :\n" + "\n".join(map(str, prepared.report.errors))
             )
-        docs = timed("contexts", documents.documents, meeting, analysis)
-        when = dt.datetime.combine(meeting.date, meeting.opening)
-        render = fresh()
-        files: dict[str, bytes] = {}
-        for doc in docs:
-            template = build.find_template(doc.template, [])
-            label = f"render {doc.template}"
-            files[doc.filename] = timed(label, render, template, doc.context, when)
-            if k == 0:
-                counts[label] = counts.get(label, 0) + 1
-        if not opendata.missing(meeting, analysis):
-            files["deliberations.csv"] = timed("opendata", opendata.scdl_csv, meeting, analysis)
-        timed("write", output.write_all, scratch / f"etapes-{k}" / source.name, files)
-        extracts = {d.filename: files[d.filename] for d in docs if d.template == "extrait.docx"}
+        timed("write", build.write, prepared, scratch / f"etapes-{k}")
+        docs = [d for d in results["contexts"] if d.template == "extrait.docx"]
+        extracts = {d.filename: prepared.files[d.filename] for d in docs}
         start = time.perf_counter()
         output.write_all(scratch / f"extraits-{k}", extracts)
         extracts_time = times["render extrait.docx"] + time.perf_counter() - start
@@ -351,13 +330,7 @@ def paris_stages(data: Path, scratch: Path, repeat: int) -> Stages:
         times["total"] = sum(v for label, v in times.items() if label != "read")
         for label, value in times.items():
             best[label] = min(best.get(label, value), value)
-    return Stages(
-        best,
-        counts,
-        [d for d in docs if d.template == "extrait.docx"],
-        extracts_best,
-        len(files),
-    )
+    return Stages(best, counts, docs, extracts_best, len(prepared.files))
 
 
 def naive_loop(extracts: list[Any], scratch: Path) -> float:
@@ -570,7 +543,7 @@ def bench(folder: Path, args: argparse.Namespace) -> Table:
             print(f"\nSortie de la commande ({what}) :\n{run.output}", file=sys.stderr)
     table.header = [
         f"Séance « Paris » : {generate.describe(g)} ({n_items} extraits)",
-        f"Rendu : {renderer()[0]}",
+        f"Rendu : {RENDERER}",
     ]
     shutil.rmtree(scratch, ignore_errors=True)  # some hundred MB of documents: only data is kept
     return table

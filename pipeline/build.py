@@ -1,25 +1,34 @@
-"""The build: a short function that calls the stages in order.
+"""The build: the order of the stages, written once.
 
-read + parse → rules → context → render → write, for one meeting; every
-problem of the meeting is gathered before anything is written.
+read + parse → law → contexts → render → write, for one meeting
+(:func:`read_and_check`, :func:`prepare`, :func:`write`); every problem of
+the meeting is gathered before anything is written. :func:`run` builds
+every meeting of a command (the --pdf order included), each read in a
+worker process; the command line, --watch, ``fields`` and the bench call
+these functions rather than the stages themselves.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import enum
 import functools
 import os
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, TypeVar
 
 from pipeline import output, parse
 from pipeline.law import checks
+from pipeline.law.checks import Analysis
+from pipeline.model import Meeting
 from pipeline.problems import Place, Problem, Report
 from pipeline.read.sources import MeetingSource, read_workbook
 from pipeline.render import documents, opendata, pdf
 from pipeline.render.compiled import Templates
+from pipeline.render.docx import TemplateError
 
 
 @functools.cache
@@ -53,7 +62,11 @@ def find_template(name: str, folders: list[Path]) -> Path:
 
 
 @dataclass
-class Outcome:
+class MeetingResult:
+    """What building one meeting did: the files written, the copies of the
+    clerk's edited documents kept, the templates used that are not the
+    shipped ones, and every problem found."""
+
     meeting: str
     written: list[Path] = field(default_factory=list)
     kept: list[Path] = field(default_factory=list)  # copies of edited documents (--force)
@@ -76,33 +89,71 @@ class Prepared:
     templates: set[Path] = field(default_factory=set)  # the ones that are not the default
 
 
+T = TypeVar("T")
+
+Timed = Callable[..., Any]
+"""``timed(stage, action, *args)`` runs ``action(*args)`` and returns what
+it returns; the bench passes one that measures each stage (bench/run.py).
+The stages: ``parse``, ``analyse``, ``contexts``, ``render <template>``,
+``opendata``."""
+
+
+def untimed(stage: str, action: Callable[..., T], *args: Any) -> T:
+    """The :data:`Timed` of a build: the stage is run, nothing else."""
+    return action(*args)
+
+
+def read_meeting(source: MeetingSource, report: Report, timed: Timed = untimed) -> Meeting | None:
+    """A meeting's workbooks read and parsed into the model; None when they
+    have errors (every one is in ``report``)."""
+    return timed("parse", parse.parse_meeting, source, report)
+
+
+def read_and_check(
+    source: MeetingSource, report: Report, timed: Timed = untimed
+) -> tuple[Meeting, Analysis] | None:
+    """A meeting read, parsed and checked against the law (presence,
+    proxies, quorum, votes); None when anything is wrong (every problem is
+    in ``report``)."""
+    meeting = read_meeting(source, report, timed)
+    if meeting is None:
+        return None
+    analysis = timed("analyse", checks.analyse, meeting, report)
+    return None if analysis is None else (meeting, analysis)
+
+
 def prepare(
-    source: MeetingSource, templates: list[Path], compiled: Templates | None = None
+    source: MeetingSource,
+    templates: list[Path],
+    compiled: Templates | None = None,
+    timed: Timed = untimed,
 ) -> Prepared:
     """Read, check and render a meeting: every problem is in ``report``.
     ``compiled`` keeps the templates compiled from one meeting to the next."""
     compiled = compiled or Templates()
     report = Report()
     prepared = Prepared(source, report)
-    meeting = parse.parse_meeting(source, report)
-    analysis = checks.analyse(meeting, report) if meeting is not None else None
-    if analysis is None:
+    checked = read_and_check(source, report, timed)
+    if checked is None:
         return prepared
+    meeting, analysis = checked
     when = dt.datetime.combine(meeting.date, meeting.opening)
     own = source.folder / "templates"  # this meeting's own templates come first
     templates = [own, *templates] if own.is_dir() else templates
     found: dict[str, Path] = {}  # looked up once per template, not once per extract
     embeds = any(d.expose_file is not None for d in meeting.deliberations)
-    for doc in documents.documents(meeting, analysis):
+    for doc in timed("contexts", documents.documents, meeting, analysis):
         if doc.template not in found:
             found[doc.template] = find_template(doc.template, templates)
             if _differs_from_default(found[doc.template]):
                 prepared.templates.add(found[doc.template])
         template = found[doc.template]
         try:
-            prepared.files[doc.filename] = compiled.render(template, doc.context, when, embeds)
+            prepared.files[doc.filename] = timed(
+                f"render {doc.template}", compiled.render, template, doc.context, when, embeds
+            )
             prepared.headings[doc.filename] = doc.heading
-        except documents.TemplateError as exc:
+        except TemplateError as exc:
             report.error(Place(str(template)), str(exc))  # path, then name and cause
     if analysis.items:
         lacking = opendata.missing(meeting, analysis)
@@ -114,7 +165,9 @@ def prepare(
                 + ".",
             )
         else:
-            prepared.files["deliberations.csv"] = opendata.scdl_csv(meeting, analysis)
+            prepared.files["deliberations.csv"] = timed(
+                "opendata", opendata.scdl_csv, meeting, analysis
+            )
     return prepared
 
 
@@ -130,9 +183,9 @@ def prepare_all(
     templates: list[Path],
     jobs: int = 1,
     done: Callable[[MeetingSource], None] = lambda source: None,
-) -> list[Prepared | Outcome | Exception]:
+) -> list[Prepared | MeetingResult | Exception]:
     """Every meeting prepared, in the order given: a :class:`Prepared`, the
-    :class:`Outcome` of a meeting whose reader died, or the exception a bug
+    :class:`MeetingResult` of a meeting whose reader died, or the exception a bug
     raised for it (see :func:`_each` for ``jobs`` and ``done``). For a run
     with PDFs: they are made all at once afterwards."""
     return _each(sources, jobs, done, _prepare_task, templates)
@@ -147,7 +200,7 @@ def check_all(
     """Every problem of each meeting, read and rendered as for a build, in
     the order given; nothing is written."""
     return [
-        r.problems if isinstance(r, Outcome) else r
+        r.problems if isinstance(r, MeetingResult) else r
         for r in _each(sources, jobs, done, _check_task, templates)
     ]
 
@@ -159,7 +212,7 @@ def build_all(
     force: bool = False,
     jobs: int = 1,
     done: Callable[[MeetingSource], None] = lambda source: None,
-) -> list[Outcome | Exception]:
+) -> list[MeetingResult | Exception]:
     """Every meeting prepared and written at once, in the order given: with
     no PDF to wait for, a meeting's documents never wait for the others'
     (nor stay in memory while they are made)."""
@@ -176,7 +229,7 @@ def _check_task(source: MeetingSource, compiled: Templates, templates: list[Path
 
 def _build_task(
     source: MeetingSource, compiled: Templates, templates: list[Path], out_dir: Path, force: bool
-) -> Outcome:
+) -> MeetingResult:
     return write(prepare(source, templates, compiled), out_dir, force)
 
 
@@ -276,14 +329,14 @@ def _in_worker(task, source: MeetingSource, *args):
         _working = False
 
 
-def _died(source: MeetingSource, exitcode: int | None) -> Outcome:
-    """The outcome of a meeting whose worker died: the workbook that kills a
+def _died(source: MeetingSource, exitcode: int | None) -> MeetingResult:
+    """The result of a meeting whose worker died: the workbook that kills a
     reader, found by reading each alone in a process of its own, or the
     meeting itself when none does."""
-    outcome = Outcome(source.name)
+    result = MeetingResult(source.name)
     culprit = next((f for f in source.files if _kills_the_reader(f)), None)
     if culprit is not None:
-        outcome.problems.append(
+        result.problems.append(
             Problem(
                 Place(culprit.name),
                 "la lecture de ce classeur a arrêté brutalement le lecteur de classeurs (il "
@@ -293,7 +346,7 @@ def _died(source: MeetingSource, exitcode: int | None) -> Outcome:
             )
         )
     else:
-        outcome.problems.append(
+        result.problems.append(
             Problem(
                 Place(source.name),
                 f"la préparation de cette réunion s’est arrêtée brutalement ({_ended(exitcode)}) "
@@ -301,7 +354,7 @@ def _died(source: MeetingSource, exitcode: int | None) -> Outcome:
                 "merci de signaler ce problème.",
             )
         )
-    return outcome
+    return result
 
 
 def _ended(exitcode: int | None) -> str:
@@ -343,10 +396,10 @@ def add_pdfs(meetings: list[Prepared]) -> None:
             p.report.error(Place(name), f"PDF non produit : {result}")
 
 
-def write(prepared: Prepared, out_dir: Path, force: bool = False) -> Outcome:
+def write(prepared: Prepared, out_dir: Path, force: bool = False) -> MeetingResult:
     """Write a prepared meeting, all or nothing, keeping a clerk's edits."""
     report = prepared.report
-    result = Outcome(prepared.source.name)
+    result = MeetingResult(prepared.source.name)
     result.templates = sorted(prepared.templates)
     if not report.errors:
         # Said at once, on stderr, from any process: the wait may be long.
@@ -368,21 +421,67 @@ def write(prepared: Prepared, out_dir: Path, force: bool = False) -> Outcome:
     return result
 
 
-def build_meeting(
-    source: MeetingSource,
-    out_dir: Path,
+class Stage(enum.Enum):
+    """Where :func:`run` is, for a progress bar (console.py words it)."""
+
+    BUILDING = "building"  # every meeting read and written, each as soon as it is ready
+    BUILT = "built"  # one meeting written
+    READING = "reading"  # every meeting read and rendered (--pdf)
+    READ = "read"  # one meeting read and rendered
+    PDF = "pdf"  # the PDF/A copies of every meeting
+    WRITING = "writing"  # one meeting being written
+    DONE = "done"
+
+
+Progress = Callable[..., None]
+"""``progress(steps, stage=None, meeting="")``: ``steps`` more steps done
+(:func:`steps` says how many in all); ``stage``, when given, is the step
+about to start or just finished, of ``meeting``."""
+
+
+def _no_progress(steps: int, stage: Stage | None = None, meeting: str = "") -> None:
+    pass
+
+
+def steps(meetings: int, with_pdf: bool) -> int:
+    """How many steps :func:`run` counts for ``meetings`` meetings: one each;
+    with PDFs, one each read, one for the PDFs and one each written."""
+    return 2 * meetings + 1 if with_pdf else meetings
+
+
+def run(
+    sources: list[MeetingSource],
     templates: list[Path],
+    out_dir: Path,
     force: bool = False,
     with_pdf: bool = False,
-) -> Outcome:
-    """One meeting built (``--watch``), read in a worker process as always."""
+    jobs: int = 1,
+    progress: Progress = _no_progress,
+) -> list[MeetingResult | Exception]:
+    """Build every meeting: its result, or the exception a bug raised for it,
+    in the order given. Without PDFs each meeting is written as soon as it
+    is ready; with them, every meeting is read and rendered first, so that
+    the PDFs of the whole run come from one LibreOffice start, then each is
+    written."""
     if not with_pdf:
-        result = build_all([source], templates, out_dir, force)[0]
-    else:
-        result = prepare_all([source], templates)[0]
-        if isinstance(result, Prepared):
-            add_pdfs([result])
-            result = write(result, out_dir, force)
-    if isinstance(result, Exception):
-        raise result
-    return result
+        progress(0, Stage.BUILDING)
+        return build_all(
+            sources, templates, out_dir, force, jobs, lambda s: progress(1, Stage.BUILT, s.name)
+        )
+    progress(0, Stage.READING)
+    results: list = prepare_all(sources, templates, jobs, lambda s: progress(1, Stage.READ, s.name))
+    prepared = [r for r in results if isinstance(r, Prepared)]
+    progress(0, Stage.PDF)
+    add_pdfs(prepared)
+    progress(1)
+    for i, result in enumerate(results):
+        if not isinstance(result, Prepared):
+            continue  # its reader died, or a bug: said already
+        progress(0, Stage.WRITING, result.source.name)
+        try:
+            results[i] = write(result, out_dir, force)
+        except Exception as exc:  # noqa: BLE001 - a bug must not hide the others
+            results[i] = exc
+        progress(1)
+    progress(len(sources) - len(prepared), Stage.DONE)  # the meetings never written
+    return results

@@ -102,6 +102,27 @@ def run(*args: str) -> tuple[int, str]:
     return result.exit_code, result.output
 
 
+def build(data: Path, out: Path, *extra: str) -> tuple[int, str]:
+    """The real command on the meetings of ``data``, written into ``out``."""
+    return run("--data", str(data), "--output", str(out), *extra)
+
+
+OPEN_DATA = "deliberations.csv"  # the open-data warning of a meeting without SIRET and subjects
+
+
+def problem_lines(output: str, open_data: bool = True, plain_spaces: bool = False) -> list[str]:
+    """The problems and warnings printed (« place : message », one a line),
+    in order; without the open-data warning unless ``open_data``; with thin
+    and no-break spaces made plain if ``plain_spaces``."""
+    if plain_spaces:
+        output = output.replace("\u202f", " ").replace("\u00a0", " ")
+    return [
+        line[4:]
+        for line in output.splitlines()
+        if line.startswith("  - ") and (open_data or OPEN_DATA not in line)
+    ]
+
+
 def docx_text(path: Path) -> list[str]:
     """The paragraphs of a .docx in order, table cells included, as python-docx reads them."""
     import docx

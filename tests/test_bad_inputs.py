@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from conftest import DELIBERATIONS, PRESENCES, make_meeting, run, write_sheet
+from conftest import problem_lines as shared_problem_lines
 
 # Places as Place.__str__ prints them.
 SEANCE = "seance.xlsx, feuille « Séance »"
@@ -78,11 +79,7 @@ def build(tmp_path: Path, setup: Callable[[Path], None], name: str = "m") -> tup
 def problem_lines(output: str) -> list[str]:
     """The problems printed, but the open-data warning every meeting without a
     SIRET and subjects gets (tests/test_publication.py covers it)."""
-    return [
-        line[4:]
-        for line in output.splitlines()
-        if line.startswith("  - ") and "deliberations.csv" not in line
-    ]
+    return shared_problem_lines(output, open_data=False)
 
 
 def assert_reported(output: str, place: str, fragment: str) -> None:

@@ -17,6 +17,7 @@ from pipeline.law import checks
 from pipeline.problems import Report
 from pipeline.read.sources import find_meetings
 from pipeline.render import compiled, documents, package
+from pipeline.render.docx import TemplateError, render
 
 
 def _meetings(tmp_path: Path) -> Path:
@@ -54,7 +55,7 @@ def _docxtpl_way(source, templates: list[Path]) -> dict[str, bytes]:
     when = dt.datetime.combine(meeting.date, meeting.opening)
     return {
         doc.filename: package.reproducible(
-            documents.render(build.find_template(doc.template, templates), doc.context), when
+            render(build.find_template(doc.template, templates), doc.context), when
         )
         for doc in documents.documents(meeting, analysis)
     }
@@ -106,10 +107,10 @@ def test_a_template_error_is_the_same_through_the_shortcut(tmp_path: Path) -> No
     shared = compiled.Templates()
     build.prepare(sources[0], [], shared)
     template = build.find_template("extrait.docx", [])
-    with pytest.raises(documents.TemplateError) as caught:
+    with pytest.raises(TemplateError) as caught:
         shared.render(template, {"titre": "x"}, dt.datetime(2020, 1, 1))
-    with pytest.raises(documents.TemplateError) as direct:
-        documents.render(template, {"titre": "x"})
+    with pytest.raises(TemplateError) as direct:
+        render(template, {"titre": "x"})
     assert str(caught.value) == str(direct.value)
     assert "variable inconnue" in str(caught.value)
 

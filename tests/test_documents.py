@@ -9,13 +9,9 @@ from pathlib import Path
 
 import docx
 import pytest
-from conftest import PRESENCES, REPO, docx_text, make_meeting, run
+from conftest import PRESENCES, REPO, build, docx_text, make_meeting, run
 
 import pipeline
-
-
-def build(data: Path, out: Path, *extra: str) -> tuple[int, str]:
-    return run("--data", str(data), "--output", str(out), *extra)
 
 
 def minutes(tmp_path: Path, **kwargs) -> list[str]:

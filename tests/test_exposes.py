@@ -14,6 +14,7 @@ import docx
 import pytest
 from conftest import (
     DELIBERATIONS,
+    build,
     docx_text,
     make_meeting,
     needs_libreoffice,
@@ -58,10 +59,6 @@ def meeting_with_exposes(folder: Path, *cells: str) -> Path:
         row[0], row[1], row[2] = number, f"Point {number}", cell
         rows.append(row)
     return make_meeting(folder, deliberations=rows)
-
-
-def build(data: Path, out: Path) -> tuple[int, str]:
-    return run("--data", str(data), "--output", str(out))
 
 
 def between(text: list[str], first: str, last: str) -> list[str]:

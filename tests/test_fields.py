@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 from conftest import DELIBERATIONS, REPO, SAMPLE, make_meeting, run
 
-from pipeline.commands import fields
+from pipeline.commands import fields, template_check
 from pipeline.read.sources import find_meetings
+from pipeline.render import variables
 
 TEMPLATES = REPO / "templates"
 BODY = "word/document.xml"
@@ -248,19 +249,19 @@ def test_a_file_that_is_not_a_template_gets_a_french_message(tmp_path: Path) -> 
 
 def test_the_tables_are_what_the_documents_receive(tmp_path: Path) -> None:
     """Every key the contexts of documents.py hold is in the tables of
-    fields.py, and every name of the tables is in a context: the sample
+    render/variables.py, and every name of the tables is in a context: the sample
     meeting, plus a small one with debates (the sample has none)."""
     rows = [[*DELIBERATIONS[0], "Débats"], [*DELIBERATIONS[1], "Un débat."]]
     small = make_meeting(tmp_path / "data" / "debats", deliberations=rows)
-    seen: dict[str, set[str]] = {name: set() for name in fields.TEMPLATES}
+    seen: dict[str, set[str]] = {name: set() for name in variables.TEMPLATES}
     sources = [m for m in find_meetings(SAMPLE.parent) if m.name == SAMPLE.name]
     for source in [*sources, *find_meetings(small.parent)]:
         contexts = fields.sample_contexts(source)
         assert contexts is not None, source.name
         for name, context in contexts.items():
-            seen[name] |= fields.context_paths(context)
-    for name, template in fields.TEMPLATES.items():
-        assert seen[name] == fields.template_paths(template), name
+            seen[name] |= variables.context_paths(context)
+    for name, template in variables.TEMPLATES.items():
+        assert seen[name] == variables.template_paths(template), name
 
 
 def docs_tables() -> dict[str, set[str]]:
@@ -284,6 +285,22 @@ def docs_tables() -> dict[str, set[str]]:
 
 def test_docs_list_exactly_the_variables_of_the_tables() -> None:
     documented = docs_tables()
-    assert set(documented) == {g.title for g in fields.GROUPS}
-    for group in fields.GROUPS:
+    assert set(documented) == {g.title for g in variables.GROUPS}
+    for group in variables.GROUPS:
         assert documented[group.title] == set(group.names), group.title
+
+
+def test_the_sample_meeting_is_the_one_of_the_source_tree() -> None:
+    """The meeting whose values the listing shows when none is chosen."""
+    assert fields.SAMPLE == SAMPLE
+
+
+def test_a_loop_and_a_long_text_as_the_listing_writes_them() -> None:
+    section = variables.TEMPLATES["proces-verbal.docx"].aliases["d"]
+    assert template_check.loop_tag(section) == "{% for d in partie.deliberations %}"
+    blocks = variables.TEMPLATES["proces-verbal.docx"].aliases["b"]
+    assert template_check.loop_tag(blocks) == (
+        "{% for b in d.expose %} (de même pour d.debats, d.decision, p.texte)"
+    )
+    assert template_check.cut("abcdef", 6) == "abcdef"
+    assert template_check.cut("abc def", 5) == "abc…"

@@ -17,6 +17,7 @@ from conftest import (
     SAMPLE,
     SOFFICE,
     assert_first_college_merged_down,
+    build,
     docx_text,
     make_meeting,
     run,
@@ -106,11 +107,6 @@ def converted(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
             (data[fmt] / meeting).mkdir(parents=True, exist_ok=True)
             path.rename(data[fmt] / meeting / f"{book}{suffix}")
     return data
-
-
-def build(data: Path, out: Path) -> tuple[int, str]:
-    """Every meeting of ``data`` (those with problems write nothing)."""
-    return run("--data", str(data), "--output", str(out))
 
 
 def check(data: Path, meeting: str) -> tuple[int, str]:

@@ -27,10 +27,10 @@ from pipeline.words.french import (
     number_words,
     of_body,
     of_the,
-    result,
     the,
     typography,
 )
+from pipeline.words.results import result, result_as_verb, verdict, votes_short
 
 APOS = "\u2019"
 
@@ -532,4 +532,50 @@ def test_count_noun():
     assert plain(french.count_noun(0, "abstention")) == "0 abstentions"
     assert plain(french.count_noun(1, "bulletin blanc ou nul", "bulletins blancs ou nuls")) == (
         "1 bulletin blanc ou nul"
+    )
+
+
+# --- one wording for the result line, the issue and the previous minutes ---------------
+
+
+def test_verdict_is_the_issue_in_the_list():
+    assert verdict(Outcome.UNANIMITY) == "Adoptée"
+    assert verdict(Outcome.CASTING_FOR) == "Adoptée"
+    assert verdict(Outcome.CASTING_AGAINST) == "Rejetée"
+    assert verdict(Outcome.REJECTED_MAJORITY) == "Rejetée"
+    assert verdict(Outcome.TIE) == "Non adoptée"
+    assert verdict(Outcome.NO_VOTE_CAST) == "Non adoptée"
+    assert verdict(Outcome.MAJORITY, feminine=False) == "Adopté"
+
+
+def test_result_as_verb_for_the_previous_minutes():
+    assert result_as_verb(Outcome.UNANIMITY, Counts(9)) == f"est adopté à l{APOS}unanimité"
+    assert plain(result_as_verb(Outcome.REJECTED_MAJORITY, Counts(1, 7))) == (
+        "est rejeté à la majorité (1 voix pour, 7 voix contre)"
+    )
+    assert plain(result_as_verb(Outcome.NO_VOTE_CAST, Counts(0, 0, 4))) == (
+        f"n{APOS}est pas adopté, aucun suffrage exprimé (4 abstentions)"
+    )
+
+
+@given(counts_strategy, st.sampled_from(list(Outcome)))
+def test_property_result_and_verb_share_their_wording(counts, out):
+    """The result line and the previous minutes' verb differ only in the
+    verdict: what follows it is the same text (as the previous minutes were
+    once worded, by editing the result line)."""
+    line = result(out, counts, feminine=False)
+    verb = result_as_verb(out, counts)
+    assert line.startswith(verdict(out, feminine=False))
+    assert verb.endswith(line.removeprefix(verdict(out, feminine=False)))
+    lowered = line[0].lower() + line[1:]
+    if lowered.startswith("non "):
+        assert verb == f"n{APOS}est pas " + lowered.removeprefix("non ")
+    else:
+        assert verb == "est " + lowered
+
+
+def test_votes_short():
+    assert plain(votes_short(Counts(5), secret=False)) == "Pour : 5 – Contre : 0 – Abstentions : 0"
+    assert plain(votes_short(Counts(3, 1, 2, 1), secret=True)) == (
+        "Pour : 3 – Contre : 1 – Blancs ou nuls : 2 – NPPV : 1"
     )

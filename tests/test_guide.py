@@ -15,9 +15,9 @@ import openpyxl
 import pytest
 from conftest import REPO, docx_text, normalise, run
 
-from pipeline.parse.meeting import FIELDS
+from pipeline.contract import FIELDS
 from pipeline.render import pdf
-from pipeline.render.documents import ARRETE
+from pipeline.words.sentences import ARRETE
 
 GUIDE = REPO / "docs" / "guide.md"
 IMAGES = REPO / "docs" / "images"

@@ -32,6 +32,7 @@ from xml.sax.saxutils import escape
 
 import pytest
 from conftest import DELIBERATIONS, PRESENCES, SEANCE, docx_text, make_meeting, run, write_sheet
+from conftest import problem_lines as shared_problem_lines
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
@@ -274,13 +275,9 @@ def two_meetings(tmp_path: Path) -> Path:
 
 
 def problem_lines(output: str) -> list[str]:
-    """The problems printed, thin and no-break spaces made plain."""
-    plain = output.replace("\u202f", " ").replace("\u00a0", " ")
-    return [
-        line[4:]
-        for line in plain.splitlines()
-        if line.startswith("  - ") and "deliberations.csv" not in line  # the open-data warning
-    ]
+    """The problems printed, thin and no-break spaces made plain, without
+    the open-data warning."""
+    return shared_problem_lines(output, open_data=False, plain_spaces=True)
 
 
 def assert_clean(output: str) -> None:

@@ -78,7 +78,7 @@ def test_blank_workbooks_carry_the_hints(tmp_path: Path) -> None:
     assert statuses in lists and '"M.,Mme"' in lists
     # Every word the list offers is one the reader takes (the contract's
     # feminine forms included), and each of the four statuses is offered.
-    from pipeline.parse.meeting import STATUSES
+    from pipeline.contract import STATUSES
     from pipeline.text import fold
 
     offered = statuses.strip('"').split(",")

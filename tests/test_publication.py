@@ -19,7 +19,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import PRESENCES, REPO, SAMPLE, docx_text, make_meeting, run, write_sheet
+from conftest import (
+    PRESENCES,
+    REPO,
+    SAMPLE,
+    docx_text,
+    make_meeting,
+    problem_lines,
+    run,
+    write_sheet,
+)
 
 NB = "\u00a0"  # before « : » and between a figure and its noun
 AP = "\u2019"  # the typographic apostrophe
@@ -167,10 +176,6 @@ def build(
     return code, output, tmp_path / "out" / "seance"
 
 
-def problems(output: str) -> list[str]:
-    return [line[4:] for line in output.splitlines() if line.startswith("  - ")]
-
-
 def in_order(text: list[str], expected: list[str]) -> None:
     """Each of ``expected`` is a paragraph of ``text``, in this order."""
     position = 0
@@ -199,7 +204,7 @@ def outcomes(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The meeting with every outcome, act numbers, a SIRET and a Matière."""
     code, output, out = build(tmp_path_factory.mktemp("outcomes"), NUMBERED, ITEMS, None, VOTES)
     assert code == 0, output
-    assert problems(output) == [], output
+    assert problem_lines(output) == [], output
     return out
 
 
@@ -344,7 +349,7 @@ def test_a_meeting_without_deliberations_has_no_list_nor_extract(tmp_path: Path)
     write_sheet(folder / "deliberations.xlsx", "Autres points", others)
     code, output = run("--data", str(tmp_path / "data"), "--output", str(tmp_path / "out"))
     assert code == 0, output
-    assert problems(output) == [], output  # no CSV warning either: nothing to publish
+    assert problem_lines(output) == [], output  # no CSV warning either: nothing to publish
     out = tmp_path / "out" / "seance"
     assert sorted(p.name for p in out.iterdir()) == [".make-minutes.json", "proces-verbal.docx"]
 
@@ -568,7 +573,7 @@ def test_csv_without_numbering_identifies_by_date_and_number(tmp_path: Path) -> 
     ]
     code, output, out = build(tmp_path, {"SIRET": "25380001800017"}, items)
     assert code == 0, output
-    assert problems(output) == [], output
+    assert problem_lines(output) == [], output
     validate(out / "deliberations.csv")
     rows = read_csv(out / "deliberations.csv")
     assert [r["DELIB_ID"] for r in rows] == ["20161128_1", "20161128_2"]
@@ -580,7 +585,7 @@ def test_csv_without_numbering_identifies_by_date_and_number(tmp_path: Path) -> 
 def test_no_siret_no_csv_but_every_other_document(tmp_path: Path) -> None:
     code, output, out = build(tmp_path, {"Numérotation": "B{AAAA}_{NNN}"}, ITEMS, None, VOTES)
     assert code == 0, output
-    assert problems(output) == [
+    assert problem_lines(output) == [
         (
             "seance : avertissement : deliberations.csv (données ouvertes SCDL) n’est pas "
             "écrit : il manque le SIRET de l’organisme (champ « SIRET » de la feuille « Séance »)."
@@ -597,7 +602,7 @@ def test_a_deliberation_without_matiere_no_csv(tmp_path: Path) -> None:
     del items[1]["Matière"], items[3]["Matière"]
     code, output, out = build(tmp_path, NUMBERED, items, None, VOTES)
     assert code == 0, output
-    (warning,) = problems(output)
+    (warning,) = problem_lines(output)
     assert warning.startswith("seance : avertissement : deliberations.csv"), warning
     assert "la matière ACTES (colonne « Matière ») des délibérations n° 2, 4" in warning
     assert "SIRET" not in warning
@@ -612,7 +617,7 @@ def test_a_malformed_matiere_is_an_error_naming_the_cell(tmp_path: Path) -> None
     items[1]["Matière"] = "Enseignement"
     code, output, out = build(tmp_path, NUMBERED, items, None, VOTES)
     assert code == 1, output
-    assert problems(output) == [
+    assert problem_lines(output) == [
         (
             "deliberations.xlsx, feuille « Délibérations », cellule J3 (colonne « Matière ») : "
             "matière « Enseignement » illisible : attendu le code ACTES puis son nom, par "
@@ -625,7 +630,7 @@ def test_a_malformed_matiere_is_an_error_naming_the_cell(tmp_path: Path) -> None
 def test_a_malformed_siret_is_an_error(tmp_path: Path) -> None:
     code, output, out = build(tmp_path, {"SIRET": "2538000180001"}, ITEMS[:1])
     assert code == 1, output
-    (error,) = problems(output)
+    (error,) = problem_lines(output)
     assert "(colonne « SIRET ») : SIRET attendu sur 14 chiffres, trouvé « 2538000180001 »." in error
     assert not out.exists()
 

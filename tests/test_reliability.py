@@ -29,11 +29,11 @@ from conftest import (
     PRESENCES,
     REPO,
     SAMPLE,
+    build,
     docx_text,
     make_meeting,
     needs_libreoffice,
     normalise,
-    run,
     to_pdf_text,
 )
 
@@ -48,10 +48,6 @@ DOCUMENTS = (
 )
 MANIFEST = ".make-minutes.json"
 MEETING_TIME = (2016, 11, 28, 17, 0, 0)
-
-
-def build(data: Path, out: Path, *extra: str) -> tuple[int, str]:
-    return run("--data", str(data), "--output", str(out), *extra)
 
 
 def sha256(path: Path) -> str:

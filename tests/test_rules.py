@@ -3,15 +3,20 @@ its arithmetic, then properties checked on random inputs."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from pipeline.law.minutes import lists_agenda
 from pipeline.law.rules import (
     Attendance,
     Outcome,
     PresidingVote,
     ProxyFault,
+    Threshold,
+    Verdict,
     attendance,
     is_tie,
     outcome,
@@ -372,3 +377,59 @@ def test_property_tiers(n):
 @given(st.integers(min_value=1, max_value=500), st.integers(min_value=1, max_value=500))
 def test_property_number(n, k):
     assert quorum_required(n, k) == k
+
+
+# --- the thresholds, the verdict, the minutes' agenda ------------------------------------
+
+
+def test_thresholds_are_the_words_of_the_workbook() -> None:
+    # The parser gives « majorité » and « tiers » as typed (accents restored):
+    # each is the threshold of that name, and the same number of members.
+    assert Threshold("majorité") is Threshold.MAJORITY
+    assert Threshold("tiers") is Threshold.THIRD
+    assert quorum_required(9, Threshold.MAJORITY) == quorum_required(9, "majorité") == 5
+    assert quorum_required(10, Threshold.THIRD) == quorum_required(10, "tiers") == 4
+
+
+@pytest.mark.parametrize(
+    ("result", "verdict"),
+    [
+        (Outcome.UNANIMITY, Verdict.ADOPTED),
+        (Outcome.UNANIMITY_OF_VOTERS, Verdict.ADOPTED),
+        (Outcome.UNANIMITY_OF_EXPRESSED, Verdict.ADOPTED),
+        (Outcome.MAJORITY, Verdict.ADOPTED),
+        (Outcome.CASTING_FOR, Verdict.ADOPTED),
+        (Outcome.CASTING_AGAINST, Verdict.REJECTED),  # the casting vote decides: rejected
+        (Outcome.REJECTED_MAJORITY, Verdict.REJECTED),
+        (Outcome.REJECTED_UNANIMITY, Verdict.REJECTED),
+        (Outcome.REJECTED_UNANIMITY_OF_EXPRESSED, Verdict.REJECTED),
+        (Outcome.TIE, Verdict.NOT_ADOPTED),  # no majority either way: not rejected
+        (Outcome.NO_VOTE_CAST, Verdict.NOT_ADOPTED),
+    ],
+)
+def test_verdict_of_each_outcome(result: Outcome, verdict: Verdict) -> None:
+    assert result.verdict is verdict
+    assert result.adopted == (verdict is Verdict.ADOPTED)
+
+
+@given(counts_strategy, st.booleans(), st.none() | st.sampled_from(list(PresidingVote)))
+def test_property_verdict(counts, secret, presiding):
+    verdict = outcome(counts, secret=secret, presiding=presiding).verdict
+    # Not adopted without being rejected: exactly when neither side has more
+    # votes and no casting vote settles it (none settles P = C = 0).
+    casting = not secret and presiding in PRESIDING_VOTES and counts.pour > 0
+    unsettled = counts.pour == counts.contre and not casting
+    assert (verdict is Verdict.NOT_ADOPTED) == unsettled
+    if verdict is Verdict.REJECTED:
+        assert counts.contre >= counts.pour
+
+
+PRESIDING_VOTES = {PresidingVote.POUR, PresidingVote.CONTRE}
+
+
+def test_the_minutes_give_the_agenda_from_1_july_2022() -> None:
+    # Ordonnance 2021-1310, in force on 1 July 2022.
+    assert not lists_agenda(dt.date(2022, 6, 30))
+    assert lists_agenda(dt.date(2022, 7, 1))
+    assert lists_agenda(dt.date(2025, 1, 15))
+    assert not lists_agenda(dt.date(2016, 11, 28))  # the sample meeting: no agenda

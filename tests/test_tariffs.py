@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from pipeline.law import tariffs
-from pipeline.words.french import euros, percent_change, rate
+from pipeline.words.french import euros, percent_change, rate, rate_change
 
 D = Decimal
 
@@ -59,10 +59,10 @@ def test_half_up_to_the_cent() -> None:
 
 def test_totals_and_changes() -> None:
     assert tariffs.total([D("210.00"), D("5000.00"), D("50.00")]) == D("5260.00")
-    assert tariffs.change(D("0.07"), D("0.07")) == "inchangé"
+    assert tariffs.change(D("0.07"), D("0.07")) is tariffs.Change.UNCHANGED
     assert tariffs.change(D("0.09"), D("0.10")) == D("11.11")  # 0,01 / 0,09 = 11,111… %
     assert tariffs.change(D("0.10"), D("0.095")) == D("-5.00")
-    assert tariffs.change(D(0), D("0.10")) == "nouveau"
+    assert tariffs.change(D(0), D("0.10")) is tariffs.Change.NEW
     assert tariffs.change(None, D("0.10")) is None
 
 
@@ -72,6 +72,11 @@ def test_money_formats() -> None:
     assert rate(D("0.125")) == "0,125\u00a0€"  # Babel's currency format would print 0,12
     assert percent_change(D("11.11")) == "+11,11\u00a0%"
     assert percent_change(D("-5")) == "\u22125,00\u00a0%"
+    # The law gives numbers (or what no percentage says), the words word them.
+    assert rate_change(tariffs.change(D("0.07"), D("0.07"))) == "inchangé"
+    assert rate_change(tariffs.change(D(0), D("0.10"))) == "nouveau"
+    assert rate_change(tariffs.change(D("0.09"), D("0.10"))) == "+11,11\u00a0%"
+    assert rate_change(None) == ""
 
 
 @given(

@@ -30,7 +30,7 @@ import click
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
-from pipeline.build import Outcome
+from pipeline.build import MeetingResult
 from pipeline.read.sources import (
     SKIPPED_FOLDERS,
     UNSUPPORTED_SUFFIXES,
@@ -53,8 +53,8 @@ TEMPORARY_SUFFIXES = {".tmp", ".temp", ".bak", ".swp", ".swx", ".crdownload", ".
 CHANGES = {"created", "modified", "deleted", "moved", "closed"}
 FOLDER_CHANGES = {"created", "deleted", "moved"}
 
-Rebuild = Callable[[MeetingSource], Outcome]
-Report = Callable[[Outcome, str], None]
+Rebuild = Callable[[MeetingSource], MeetingResult]  # builds one meeting
+Show = Callable[[MeetingResult, str], None]  # prints its result, after a prefix (the time)
 
 
 def is_temporary(name: str) -> bool:
@@ -182,11 +182,12 @@ def watch(
     data: Path,
     known: Iterable[Path],
     rebuild: Rebuild,
-    report: Report,
+    show: Show,
     templates: Iterable[Path] = (),
 ) -> int:
     """Watch ``data`` until Ctrl-C, rebuilding each meeting whose files
-    change; ``known`` are the meeting folders built already; a template saved
+    change (``rebuild``) and showing what was done (``show``); ``known`` are
+    the meeting folders built already; a template saved
     in one of the ``templates`` folders outside ``data`` rebuilds every
     meeting. Returns the exit code: 0 once stopped by Ctrl-C, 1 if ``data``
     cannot be watched."""
@@ -210,7 +211,7 @@ def watch(
     try:
         known_folders = {Path(f).resolve() for f in known}
         for building in _rebuilds(data, folders):
-            _rebuild(data, building, known_folders, rebuild, report)
+            _rebuild(data, building, known_folders, rebuild, show)
             building = None
     except KeyboardInterrupt:
         if building is not None:
@@ -254,7 +255,7 @@ def _rebuilds(data: Path, changes: queue.Queue[Path]):
             yield folder
 
 
-def _rebuild(data: Path, folder: Path, known: set[Path], rebuild: Rebuild, report: Report) -> None:
+def _rebuild(data: Path, folder: Path, known: set[Path], rebuild: Rebuild, show: Show) -> None:
     stamp = dt.datetime.now().strftime("%H:%M:%S")
     sources = {m.folder.resolve(): m for m in find_meetings(data)} if data.is_dir() else {}
     source = sources.get(folder)
@@ -267,4 +268,4 @@ def _rebuild(data: Path, folder: Path, known: set[Path], rebuild: Rebuild, repor
             )
         return
     known.add(folder)
-    report(rebuild(source), f"{stamp} ")
+    show(rebuild(source), f"{stamp} ")

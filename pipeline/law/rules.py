@@ -1,7 +1,7 @@
 """The law, as pure functions: attendance, proxies, quorum, votes, outcome.
 
 CGCT L2121-17 (quorum), L2121-20 (proxies, casting vote). No text here:
-the words are written by :mod:`pipeline.french`.
+the words are written by :mod:`pipeline.words`.
 """
 
 from __future__ import annotations
@@ -15,15 +15,23 @@ from typing import NamedTuple
 from pipeline.model import Counts, Member, Proxy, QuorumBase, Status
 
 
-def quorum_required(in_office: int, threshold: str | int) -> int:
+class Threshold(str, Enum):
+    """The quorum thresholds named in « Seuil du quorum » (a whole number N is
+    the third kind). A ``str``: each equals the word the parser gives."""
+
+    MAJORITY = "majorité"  # more than half of the members in office
+    THIRD = "tiers"  # at least a third
+
+
+def quorum_required(in_office: int, threshold: Threshold | str | int) -> int:
     """How many members must count for the body to deliberate.
 
     ``majorité``: more than half of the members in office (⌊n/2⌋ + 1);
     ``tiers``: at least a third (⌈n/3⌉); a whole number N: at least N.
     """
-    if threshold == "majorité":
+    if threshold == Threshold.MAJORITY:
         return in_office // 2 + 1
-    if threshold == "tiers":
+    if threshold == Threshold.THIRD:
         return math.ceil(in_office / 3)
     return int(threshold)
 
@@ -172,7 +180,7 @@ class Quorum:
     reached: bool
 
 
-def quorum(att: Attendance, base: QuorumBase, threshold: str | int) -> Quorum:
+def quorum(att: Attendance, base: QuorumBase, threshold: Threshold | str | int) -> Quorum:
     counted = len(att.present) if base is QuorumBase.PRESENT else att.taking_part
     required = quorum_required(att.in_office, threshold)
     return Quorum(counted, required, counted >= required)
@@ -199,6 +207,22 @@ class Outcome(Enum):
     @property
     def adopted(self) -> bool:
         return self in ADOPTED
+
+    @property
+    def verdict(self) -> Verdict:
+        """Adopted, rejected, or not adopted for want of a majority (a tie
+        without casting vote, or no vote cast): the last is no rejection."""
+        if self.adopted:
+            return Verdict.ADOPTED
+        if self in (Outcome.TIE, Outcome.NO_VOTE_CAST):
+            return Verdict.NOT_ADOPTED
+        return Verdict.REJECTED
+
+
+class Verdict(Enum):
+    ADOPTED = "adopted"
+    REJECTED = "rejected"
+    NOT_ADOPTED = "not adopted"
 
 
 ADOPTED = {

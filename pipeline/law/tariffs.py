@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
+from enum import Enum
 
 CENT = Decimal("0.01")
 
@@ -37,18 +38,22 @@ def total(amounts: Iterable[Decimal]) -> Decimal:
     return to_cents(sum(amounts, Decimal(0)))
 
 
-UNCHANGED = "inchangé"
-NEW = "nouveau"
+class Change(Enum):
+    """What a rate did since last year when no percentage says it."""
+
+    UNCHANGED = "unchanged"
+    NEW = "new"  # last year's rate was zero: no percentage of nothing
 
 
-def change(previous: Decimal | None, rate: Decimal) -> Decimal | str | None:
-    """Against last year's rate: ``None`` when there is none, ``"inchangé"``
-    when equal, ``"nouveau"`` when it was zero, else the change in percent
-    rounded half up to two decimals (+11.11, -5.00)."""
+def change(previous: Decimal | None, rate: Decimal) -> Decimal | Change | None:
+    """Against last year's rate: ``None`` when there is none,
+    :attr:`Change.UNCHANGED` when equal, :attr:`Change.NEW` when it was zero,
+    else the change in percent rounded half up to two decimals (+11.11,
+    -5.00). Numbers only: :func:`pipeline.words.french.rate_change` words it."""
     if previous is None:
         return None
     if previous == rate:
-        return UNCHANGED
+        return Change.UNCHANGED
     if previous == 0:
-        return NEW
+        return Change.NEW
     return ((rate - previous) / previous * 100).quantize(CENT, rounding=ROUND_HALF_UP)

@@ -1,6 +1,6 @@
 """Reading one cell as the value a field expects, or reporting why not.
 
-Each reader takes a :class:`~pipeline.sources.Cell` and the report, and
+Each reader takes a :class:`~pipeline.read.sources.Cell` and the report, and
 returns the value or ``None`` after reporting an error at the cell's place.
 """
 
@@ -12,6 +12,8 @@ import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from pipeline.contract import Vocabulary
+from pipeline.model import Block
 from pipeline.problems import Report
 from pipeline.read.sources import Cell
 from pipeline.text import fold
@@ -139,10 +141,34 @@ def time(cell: Cell, report: Report) -> dt.time | None:
     return None
 
 
-def choice(cell: Cell, report: Report, options: dict[str, Any], expected: str) -> Any:
+def choice(cell: Cell, report: Report, vocabulary: Vocabulary) -> Any:
     """One word of a vocabulary, compared after folding."""
     folded = fold(text(cell))
-    if folded in options:
-        return options[folded]
-    report.error(cell.place, f"valeur inconnue « {shown(cell.value)} » : attendu {expected}.")
+    if folded in vocabulary.words:
+        return vocabulary.words[folded]
+    report.error(
+        cell.place,
+        f"valeur inconnue « {shown(cell.value)} » : attendu {vocabulary.expected}.",
+    )
     return None
+
+
+_BULLET = re.compile(r"^([ \t]*)[-•]\s+(.*)$")
+
+
+def blocks(cell: Cell | None) -> tuple[Block, ...]:
+    """Paragraphs and bullets of a text cell: a line is a paragraph; a line
+    starting with "- " or "• " a bullet; two spaces or a tab per extra level."""
+    if cell is None:
+        return ()
+    out = []
+    for line in text(cell).split("\n"):
+        if not line.strip():
+            continue
+        bullet = _BULLET.match(line)
+        if bullet:
+            indent = bullet[1].replace("\t", "  ")
+            out.append(Block(bullet[2].strip(), 1 + len(indent) // 2))
+        else:
+            out.append(Block(line.strip(), 0))
+    return tuple(out)

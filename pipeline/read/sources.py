@@ -21,6 +21,7 @@ from typing import Any, NamedTuple
 from defusedxml import DefusedXmlException
 
 from pipeline import zipguard
+from pipeline.contract import SHEET_TITLES, SHEETS
 from pipeline.problems import Place, Report
 from pipeline.read import survey
 from pipeline.text import fold
@@ -39,25 +40,6 @@ FORMATS = {
 SKIPPED_FOLDERS = {"exposes", "templates"}
 DEFAULT_SHEET_NAMES = {"feuil1", "feuille1", "sheet1"}
 
-# Canonical sheet keys and the folded names that identify them.
-SHEETS: dict[str, tuple[str, ...]] = {
-    "seance": ("seance", "meeting"),
-    "presences": ("presences", "attendance"),
-    "deliberations": ("deliberations",),
-    "votes": ("votes",),
-    "autres_points": ("autres points", "other items"),
-    "tarifs": ("tarifs", "tariffs"),
-    "contributions": ("contributions",),
-}
-SHEET_TITLES = {
-    "seance": "Séance",
-    "presences": "Présences",
-    "deliberations": "Délibérations",
-    "votes": "Votes",
-    "autres_points": "Autres points",
-    "tarifs": "Tarifs",
-    "contributions": "Contributions",
-}
 _SHEET_BY_FOLDED = {name: key for key, names in SHEETS.items() for name in names}
 
 

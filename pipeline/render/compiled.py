@@ -1,6 +1,6 @@
 """Templates read and compiled once per run, rendered for each document.
 
-``documents.render`` follows docxtpl's documentation: open the template,
+``docx.render`` follows docxtpl's documentation: open the template,
 render, save, for every document. For the 600 extracts of a large assembly
 that is 600 times reading the same .docx, patching and compiling the same
 Jinja source, and re-serialising the same styles. Here each template is
@@ -9,11 +9,11 @@ are patched and compiled once, the parts no context can change are saved
 by python-docx (as docxtpl's save would write them) and compressed once, and
 each document is then its compiled parts rendered and post-processed exactly
 as docxtpl does, zipped with the template's unchanged parts. The bytes are those of
-``reproducible(documents.render(...))`` — a test compares them.
+``reproducible(docx.render(...))`` — a test compares them.
 
 A template this shortcut cannot reproduce (Jinja in footnotes), and a
 context holding a Word exposé (a docxtpl sub-document joins styles and
-numbering to the template), go through ``documents.render`` unchanged.
+numbering to the template), go through ``docx.render`` unchanged.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from typing import Any
 
 from pipeline import zipguard
 from pipeline.model import ExposeFile
-from pipeline.render import documents
+from pipeline.render import docx
 from pipeline.render.package import Packed, pack, reproducible, reproducible_parts
 
 _TAG = re.compile(r"\{[{%#]")
@@ -65,14 +65,14 @@ class Compiled:
         if not self._ready:
             self._prepare()
         if not self._shortcut or embeds and _holds_word_expose(context):
-            return reproducible(documents.render(self.template, context), when)
+            return reproducible(docx.render(self.template, context), when)
         return reproducible_parts(self._parts(context), when)
 
     # --- once per template ------------------------------------------------------------
 
     def _prepare(self) -> None:
         """Open and compile the template; any failure leaves it to docxtpl
-        (through ``documents.render``), which reports it as before."""
+        (through ``docx.render``), which reports it as before."""
         self._ready = True
         if not self.template.is_file() or zipguard.refusal(
             self.template, "ce modèle", count_rows=False
@@ -80,7 +80,7 @@ class Compiled:
             return
         try:
             self._compile()
-        except Exception:  # noqa: BLE001 - reported by documents.render, in French
+        except Exception:  # noqa: BLE001 - reported by docx.render, in French
             return
         self._shortcut = True
 
@@ -89,27 +89,27 @@ class Compiled:
 
         tpl = DocxTemplate(str(self.template))
         tpl.render_init()
-        docx = tpl.docx
+        word = tpl.docx
         if any(
             part.content_type == _FOOTNOTES and _TAG.search(part.blob.decode("utf-8", "replace"))
-            for part in docx.part.package.parts
+            for part in word.part.package.parts
         ):
             raise ValueError("footnotes with Jinja: left to docxtpl")
         # The parts as docx would save them: those no context changes are kept.
         saved = io.BytesIO()
-        docx.save(saved)
+        word.save(saved)
         with zipfile.ZipFile(saved) as package:
             self._entries = [
                 (i.filename, pack(package.read(i.filename))) for i in package.infolist()
             ]
-        env = self._env = documents._environment()
-        self._text = documents._environment(xml=False)  # for the properties
+        env = self._env = docx.environment()
+        self._text = docx.environment(xml=False)  # for the properties
         self._tpl = tpl
         self._body = env.from_string(_PARAGRAPH.sub(r"\n<w:p\1", tpl.patch_xml(tpl.get_xml())))
         # Headers and footers, by part name: rendered for each document, as
         # docxtpl does, even those without Jinja (it rewrites them all).
         self._headers: dict[str, tuple[Any, str]] = {}
-        for rel in docx.part.rels.values():
+        for rel in word.part.rels.values():
             if rel.reltype in _HEADER_FOOTER and not rel.is_external and rel.target_part.blob:
                 part = rel.target_part
                 xml = tpl.get_part_xml(part)
@@ -118,9 +118,9 @@ class Compiled:
                     env.from_string(source),
                     tpl.get_headers_footers_encoding(xml),
                 )
-        self._core = docx.core_properties
+        self._core = word.core_properties
         self._properties = {
-            p: self._text.from_string(getattr(self._core, p)) for p in documents.PROPERTIES
+            p: self._text.from_string(getattr(self._core, p)) for p in docx.PROPERTIES
         }
 
     # --- once per document ------------------------------------------------------------
@@ -152,10 +152,10 @@ class Compiled:
             }
             properties = {p: t.render(context) for p, t in self._properties.items()}
         except (Exceeded, MemoryError, RecursionError) as exc:
-            raise documents._limit(self.template, exc) from None
+            raise docx.limit_error(self.template, exc) from None
         except jinja2.TemplateError:
             # The same failure through docxtpl, for the same message.
-            documents.render(self.template, context)
+            docx.render(self.template, context)
             raise
         tree = tpl.fix_tables(body)
         tpl.docx_ids_index = 1000

@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from pipeline.law.checks import Analysis
     from pipeline.model import Meeting
 
-FIELDS = [
+COLUMNS = [  # the SCDL columns, in order
     "COLL_NOM",
     "COLL_SIRET",
     "DELIB_ID",
@@ -32,7 +32,6 @@ FIELDS = [
     "VOTE_ABSTENTION",
     "DELIB_URL",
 ]
-# The ACTES subject as typed in « Matière »: its code, then its name.
 
 
 def missing(meeting: Meeting, analysis: Analysis) -> list[str]:
@@ -51,11 +50,11 @@ def missing(meeting: Meeting, analysis: Analysis) -> list[str]:
 def scdl_csv(meeting: Meeting, analysis: Analysis) -> bytes:
     """The CSV: UTF-8, comma-separated, a header row."""
     buffer = io.StringIO(newline="")
-    writer = csv.DictWriter(buffer, fieldnames=FIELDS, lineterminator="\r\n")
+    writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\r\n")
     writer.writeheader()
     for item in analysis.items:
         d = item.deliberation
-        code, name = SUBJECT.match(d.subject).groups()
+        code, name = SUBJECT.match(d.subject).groups()  # « Matière »: its code, its name
         writer.writerow(
             {
                 "COLL_NOM": meeting.body,

@@ -17,7 +17,7 @@ loops never end. Here every document is rendered under a budget
 - its time: ``MAX_SECONDS`` of processor time.
 
 A template over a limit stops with :class:`Exceeded`, whose message (in
-French) says which; ``documents.render`` names the template. The limits are
+French) says which; ``docx.render`` names the template. The limits are
 far above any real meeting (docs/reliability.md, section 7).
 """
 

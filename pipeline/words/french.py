@@ -1,7 +1,9 @@
-"""The only place that writes French: numbers in words, dates, hours,
-agreement, elision, typography, the wording of results.
+"""French, word by word: numbers in words, dates, hours, agreement, elision,
+typography, money.
 
-Pure functions of plain values; the rules decide, this module words.
+Pure functions of plain values; the rules decide, this module words. The
+wording of a vote's result is :mod:`pipeline.words.results`, the sentences a
+document prints :mod:`pipeline.words.sentences`.
 """
 
 from __future__ import annotations
@@ -10,9 +12,9 @@ import datetime as dt
 import functools
 import re
 import unicodedata
+from decimal import Decimal
 
-from pipeline.law.rules import Outcome
-from pipeline.model import Counts
+from pipeline.law.tariffs import Change, to_cents
 
 NBSP = "\u00a0"  # before € : ; ! ? % and inside « »
 NNBSP = "\u202f"  # thousands separator, as Babel's French locale writes it
@@ -65,6 +67,17 @@ def count_noun(n: int, singular: str, plural: str | None = None) -> str:
     """ "1 abstention", "2 abstentions" (NBSP between figure and noun)."""
     word = singular if n == 1 else (plural or singular + "s")
     return f"{n}{NBSP}{word}"
+
+
+# The parts of the minutes, numbered in Roman numerals up to twenty.
+ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X")
+ROMAN += tuple("X" + n for n in ROMAN[:9]) + ("XX",)
+
+
+def part_numeral(index: int) -> str:
+    """The numeral of the part at ``index`` (from 0): "I", "II"… up to "XX",
+    then in figures ("21")."""
+    return ROMAN[index] if index < len(ROMAN) else str(index + 1)
 
 
 def singular_of(plural: str) -> str:
@@ -183,79 +196,6 @@ def typography(text: str) -> str:
     return _SPACE_AFTER.sub(r"\1" + NBSP, text)
 
 
-# --- results ------------------------------------------------------------------
-
-
-def counts_detail(counts: Counts, secret: bool, *, for_against: bool, keep_zero: bool) -> str:
-    """Inside the parentheses: "20 voix pour, 5 voix contre, 2 abstentions,
-    1 membre ne prend pas part au vote"; zero counts left out unless
-    ``keep_zero`` (Pour and Contre of a tie); ``for_against`` False leaves
-    out Pour and Contre altogether (unanimity wordings)."""
-    parts = []
-    if for_against:
-        if counts.pour or keep_zero:
-            parts.append(f"{counts.pour}{NBSP}voix pour")
-        if counts.contre or keep_zero:
-            parts.append(f"{counts.contre}{NBSP}voix contre")
-    if counts.abstentions:
-        if secret:
-            parts.append(
-                count_noun(counts.abstentions, "bulletin blanc ou nul", "bulletins blancs ou nuls")
-            )
-        else:
-            parts.append(count_noun(counts.abstentions, "abstention"))
-    if counts.nppv:
-        verb = "ne prend" if counts.nppv == 1 else "ne prennent"
-        parts.append(f"{count_noun(counts.nppv, 'membre')} {verb} pas part au vote")
-    return ", ".join(parts)
-
-
-def result(
-    outcome: Outcome,
-    counts: Counts,
-    *,
-    secret: bool = False,
-    presiding_feminine: bool = False,
-    feminine: bool = True,
-) -> str:
-    """The result line of the spec's table: "Adoptée à l’unanimité",
-    "Rejetée à la majorité (8 voix pour, 17 voix contre, 2 abstentions)"…
-    ``feminine`` agrees with what was voted (une délibération: Adoptée; le
-    procès-verbal: Adopté)."""
-    adopted = agree("Adopté", feminine)
-    rejected = agree("Rejeté", feminine)
-    not_adopted = "Non " + agree("adopté", feminine)
-    presiding = "de la présidente" if presiding_feminine else "du président"
-
-    def detail(for_against: bool = True, keep_zero: bool = False) -> str:
-        text = counts_detail(counts, secret, for_against=for_against, keep_zero=keep_zero)
-        return f" ({text})" if text else ""
-
-    if outcome is Outcome.UNANIMITY:
-        return f"{adopted} à l{APOSTROPHE}unanimité"
-    if outcome is Outcome.UNANIMITY_OF_VOTERS:
-        return f"{adopted} à l{APOSTROPHE}unanimité des votants{detail(False)}"
-    if outcome is Outcome.UNANIMITY_OF_EXPRESSED:
-        return f"{adopted} à l{APOSTROPHE}unanimité des suffrages exprimés{detail(False)}"
-    if outcome is Outcome.MAJORITY:
-        return f"{adopted} à la majorité{detail()}"
-    if outcome is Outcome.CASTING_FOR:
-        return f"{adopted}, la voix {presiding} étant prépondérante{detail(keep_zero=True)}"
-    if outcome is Outcome.CASTING_AGAINST:
-        return f"{rejected}, la voix {presiding} étant prépondérante{detail(keep_zero=True)}"
-    if outcome is Outcome.TIE:
-        inner = counts_detail(counts, secret, for_against=True, keep_zero=True)
-        return f"{not_adopted}, faute de majorité (partage égal des voix{NBSP}: {inner})"
-    if outcome is Outcome.REJECTED_MAJORITY:
-        return f"{rejected} à la majorité{detail()}"
-    if outcome is Outcome.REJECTED_UNANIMITY:
-        return f"{rejected} à l{APOSTROPHE}unanimité{detail(False)}"
-    if outcome is Outcome.REJECTED_UNANIMITY_OF_EXPRESSED:
-        return f"{rejected} à l{APOSTROPHE}unanimité des suffrages exprimés{detail(False)}"
-    # P = C = 0 is not a tie (the table's ties are P = C > 0): zeros left out.
-    return f"{not_adopted}, aucun suffrage exprimé{detail()}"
-
-
 # --- money ------------------------------------------------------------------------
 
 
@@ -269,8 +209,6 @@ def _decimal_text(value, decimals_min: int, decimals_max: int) -> str:
 
 @functools.lru_cache(maxsize=4096)  # a contribution table repeats the same rates
 def _decimal_digits(value: str, decimals_min: int, decimals_max: int) -> str:
-    from decimal import Decimal
-
     from babel.numbers import format_decimal
 
     value = Decimal(value)
@@ -282,16 +220,12 @@ def _decimal_digits(value: str, decimals_min: int, decimals_max: int) -> str:
 
 def euros(value) -> str:
     """An amount, two decimals: "2 500,00 €"."""
-    from pipeline.law.tariffs import to_cents
-
     return f"{_decimal_text(to_cents(value), 2, 2)}{NBSP}€"
 
 
 def euros_short(value) -> str:
     """An amount in a sentence: whole euros without decimals ("5 000 €"),
     others with two ("12,50 €")."""
-    from pipeline.law.tariffs import to_cents
-
     cents = to_cents(value)
     if cents == cents.to_integral_value():
         return f"{_decimal_text(cents, 0, 0)}{NBSP}€"
@@ -315,6 +249,19 @@ def percent_change(value) -> str:
     """ "+11,11 %", "−5,00 %" (a real minus sign)."""
     sign = "+" if value > 0 else "\u2212" if value < 0 else ""
     return f"{sign}{_decimal_text(abs(value), 2, 2)}{NBSP}%"
+
+
+RATE_CHANGES = {Change.UNCHANGED: "inchangé", Change.NEW: "nouveau"}
+
+
+def rate_change(change: Decimal | Change | None) -> str:
+    """A rate against last year's (:func:`pipeline.law.tariffs.change`):
+    "+11,11 %", "inchangé", "nouveau", "" when there was none."""
+    if change is None:
+        return ""
+    if isinstance(change, Change):
+        return RATE_CHANGES[change]
+    return percent_change(change)
 
 
 def floor_and_ceiling(floor, ceiling) -> str:

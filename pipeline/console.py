@@ -1,0 +1,139 @@
+"""What the command prints: a line per meeting built or checked, the
+summary table of several meetings, the progress bar, and the result that
+stands for a meeting when a bug stopped it."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import click
+
+from pipeline.build import MeetingResult, Progress, Stage
+from pipeline.problems import Place, Problem
+
+NO_MEETING = """Aucune réunion trouvée dans {where}.
+
+Créez un dossier par réunion dans data/, par exemple data/2024-03-15-conseil/,
+et déposez-y les classeurs Excel (.xlsx) de la séance, avec les feuilles
+« Séance », « Présences » et « Délibérations » (et, si besoin, « Autres points »).
+Le format des classeurs est décrit dans docs/data-format.md."""
+
+# The progress bar's label of each stage of build.run.
+STAGES = {
+    Stage.BUILDING: "lecture et écriture des réunions",
+    Stage.BUILT: "{meeting} prête",
+    Stage.READING: "lecture des réunions",
+    Stage.READ: "{meeting} lue",
+    Stage.PDF: "copies PDF/A",
+    Stage.WRITING: "écriture de {meeting}",
+    Stage.DONE: "",
+}
+
+
+@contextmanager
+def progress(steps: int, meetings: int) -> Iterator[Progress]:
+    """A progress bar of ``steps`` steps on stderr, shown on a terminal when
+    there are several ``meetings``; yields the ``progress`` of build.run."""
+    stream = sys.stderr
+    with click.progressbar(
+        length=steps,
+        label="Construction des réunions",
+        item_show_func=lambda step: step,
+        show_eta=False,
+        update_min_steps=0,  # update(0, label) shows the step about to start
+        file=stream,
+        hidden=meetings < 2 or not stream.isatty(),
+    ) as bar:
+
+        def advance(steps: int, stage: Stage | None = None, meeting: str = "") -> None:
+            bar.update(steps, None if stage is None else STAGES[stage].format(meeting=meeting))
+
+        yield advance
+
+
+def no_meeting(data: Path, missing: bool = False) -> None:
+    """Said on stderr when ``data`` holds no meeting (or does not exist)."""
+    where = f"« {data.resolve()} »" + (" (ce dossier n’existe pas)" if missing else "")
+    click.echo(NO_MEETING.format(where=where), err=True)
+
+
+def settled(name: str, result: MeetingResult | Exception) -> MeetingResult:
+    """A meeting's result, or for the exception a bug raised for it, its
+    :func:`unexpected` result (last guard: a bug must not hide the others)."""
+    return unexpected(name, result) if isinstance(result, Exception) else result
+
+
+def unexpected(name: str, exc: Exception) -> MeetingResult:
+    """The result of a meeting a bug stopped: said, never a traceback."""
+    result = MeetingResult(name)
+    result.problems.append(
+        Problem(
+            Place(name),
+            f"erreur inattendue ({type(exc).__name__} : {exc}) ; rien n’a été écrit pour cette "
+            "réunion. Merci de signaler ce problème.",
+        )
+    )
+    return result
+
+
+def report(result: MeetingResult, prefix: str = "") -> None:
+    """What a build did for one meeting: a line (after ``prefix``, the time
+    in watch mode), then one line per kept copy, template used and problem."""
+    errors = [p for p in result.problems if p.severity.value == "erreur"]
+    warnings = [p for p in result.problems if p.severity.value != "erreur"]
+    if errors:
+        n = len(errors)
+        click.echo(
+            f"{prefix}{result.meeting} : {n} problème{'s' if n > 1 else ''}, rien n’a été écrit "
+            "pour cette réunion."
+        )
+    else:
+        where = result.written[0].parent if result.written else ""
+        shown = [p for p in result.written if p.suffix != ".pdf"]
+        top = [p.name for p in shown if p.parent == where]
+        extracts = len(shown) - len(top)
+        if extracts:
+            top.append(f"{extracts} extrait{'s' if extracts > 1 else ''}")
+        if len(shown) < len(result.written):
+            top.append("leurs copies PDF/A")
+        names = ", ".join(top)
+        verb = "écrits" if len(result.written) > 1 else "écrit"
+        click.echo(f"{prefix}{result.meeting} : {names} {verb} dans {where}")
+        for copy in result.kept:
+            click.echo(f"  - votre version modifiée est gardée dans {copy.name}")
+        for template in result.templates:
+            click.echo(f"  - modèle utilisé : {template}")
+    for p in errors + warnings:
+        click.echo(f"  - {p}")
+
+
+def summary(results: list[MeetingResult]) -> None:
+    """The table that ends a build of several meetings."""
+    rows = [("Réunion", "Documents", "Avertissements", "Problèmes")]
+    for r in results:
+        errors = sum(p.severity.value == "erreur" for p in r.problems)
+        warnings = len(r.problems) - errors
+        rows.append((r.meeting, str(len(r.written)), str(warnings), str(errors)))
+    widths = [max(len(row[i]) for row in rows) for i in range(4)]
+    click.echo()
+    for row in rows:
+        cells = [row[0].ljust(widths[0])]
+        cells += [cell.rjust(width) for cell, width in zip(row[1:], widths[1:])]
+        click.echo("  ".join(cells))
+
+
+def checked(name: str, problems: list[Problem]) -> bool:
+    """What ``make-minutes check`` says of one meeting: a summary line, then
+    its problems and warnings; whether it has errors."""
+    errors = [p for p in problems if p.severity.value == "erreur"]
+    warnings = [p for p in problems if p.severity.value != "erreur"]
+    line = f"{len(errors)} problème{'s' if len(errors) > 1 else ''}" if errors else "aucun problème"
+    if warnings:
+        line += f", {len(warnings)} avertissement{'s' if len(warnings) > 1 else ''}"
+    click.echo(f"{name} : {line}.")
+    for p in errors + warnings:
+        click.echo(f"  - {p}")
+    return bool(errors)

@@ -1,0 +1,231 @@
+"""The « Séance » sheet: one field a row, each read as the value it holds,
+and the checks that compare its fields (dates, hours, the previous minutes)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from pipeline.contract import (
+    COUNT_WORDS,
+    FIELDS,
+    GENDER,
+    QUORUM_BASE,
+    SEANCE_HEADER,
+    THRESHOLD,
+    UNANIMITY,
+    YES_NO,
+)
+from pipeline.model import Counts, QuorumBase, VoteRecord
+from pipeline.parse import values
+from pipeline.parse.members import Names
+from pipeline.parse.tables import NOT_YET
+from pipeline.problems import Place, Report
+from pipeline.read.sources import Cell, Sheet, with_column
+from pipeline.text import fold
+
+MAX_NAME = 150  # Organisme, Instance: they go into titles and document properties
+# The fewest jours francs between the convocation and the meeting that give
+# no warning; the day it is sent and the day of the meeting do not count
+# (CGCT L2121-11: three in communes of fewer than 3,500 inhabitants;
+# L2121-12 asks five of the larger ones).
+MIN_CLEAR_DAYS = 3
+
+
+def clear_days(sent: dt.date, held: dt.date) -> int:
+    """The jours francs from ``sent`` to ``held``: the whole days strictly
+    between them (negative when the meeting comes first)."""
+    return (held - sent).days - 1
+
+
+def seance_fields(sheet: Sheet, report: Report) -> dict[str, Cell]:
+    """Field name (folded) → its value cell. A first row "Champ | Valeur" is
+    the header; an unknown field is an error naming its row."""
+    rows = list(sheet.rows)
+    if (
+        rows
+        and rows[0][0].value is not None
+        and fold(values.text(rows[0][0])) == fold(SEANCE_HEADER[0])
+    ):
+        rows = rows[1:]
+    found: dict[str, Cell] = {}
+    for cells in rows:
+        name_cell = cells[0]
+        value_cell = cells[1] if len(cells) > 1 else None
+        if name_cell.value is None:
+            if value_cell is not None and value_cell.value is not None:
+                report.error(name_cell.place, "valeur sans nom de champ en colonne A.")
+            continue
+        key = fold(values.text(name_cell))
+        field = FIELDS.get(key)
+        if field is None:
+            close = difflib.get_close_matches(key, list(FIELDS), n=1, cutoff=0.6)
+            hint = f" Vouliez-vous dire « {FIELDS[close[0]].title} » ?" if close else ""
+            report.error(name_cell.place, f"champ inconnu « {values.text(name_cell)} ».{hint}")
+            continue
+        if key in found:
+            report.error(name_cell.place, f"le champ « {field.title} » apparaît deux fois.")
+            continue
+        if value_cell is None or value_cell.value is None:
+            continue
+        value_cell = with_column(value_cell, field.title)
+        if not field.supported:
+            report.error(value_cell.place, f"le champ « {field.title} » {NOT_YET}.")
+            continue
+        found[key] = value_cell
+    for key, field in FIELDS.items():
+        if field.required and key not in found:
+            report.error(sheet.place, f"champ obligatoire « {field.title} » manquant ou vide.")
+    return found
+
+
+@dataclass(frozen=True)
+class Seance:
+    """The fields of « Séance » read as values: None when empty or unreadable."""
+
+    cells: dict[str, Cell]  # folded field name → its value cell
+    date: dt.date | None
+    opening: dt.time | None
+    closing: dt.time | None
+    convocation: dt.date | None
+    previous: dt.date | None
+    previous_vote: VoteRecord | None
+    feminine: bool | None
+    quorum_base: QuorumBase | None
+    threshold: str | int | None
+    proxies_per_member: int | None
+    second_convocation: bool | None
+    first_number: int | None
+
+    def cell(self, title: str) -> Cell | None:
+        return self.cells.get(fold(title))
+
+    def text(self, title: str, default: str = "") -> str:
+        cell = self.cell(title)
+        return values.text(cell) if cell is not None else default
+
+
+def read_seance(fields: dict[str, Cell], report: Report) -> Seance:
+    """Each field as the value it holds, every unreadable one reported."""
+    for name in ("Organisme", "Instance", "Membres"):
+        cell = fields.get(fold(name))
+        if cell is not None and len(values.text(cell)) > MAX_NAME:
+            report.error(
+                cell.place,
+                f"texte trop long ({len(values.text(cell))} caractères) : un nom de moins de "
+                f"{MAX_NAME} caractères est attendu.",
+            )
+
+    def get(name: str, reader: Callable[..., Any], *args: Any) -> Any:
+        cell = fields.get(fold(name))
+        return None if cell is None else reader(cell, report, *args)
+
+    return Seance(
+        fields,
+        date=get("Date", values.date),
+        opening=get("Heure d'ouverture", values.time),
+        closing=get("Heure de clôture", values.time),
+        convocation=get("Date de convocation", values.date),
+        previous=get("Procès-verbal précédent", values.date),
+        previous_vote=get("Vote du procès-verbal précédent", vote_record),
+        feminine=get("Genre de l'instance", values.choice, GENDER),
+        quorum_base=get("Quorum", values.choice, QUORUM_BASE),
+        threshold=get("Seuil du quorum", threshold),
+        proxies_per_member=get("Pouvoirs par membre", values.whole, 1),
+        second_convocation=get("Deuxième convocation", values.choice, YES_NO),
+        first_number=get("Premier numéro", values.whole, 1),
+    )
+
+
+def vote_record(cell: Cell, report: Report) -> VoteRecord | None:
+    """``unanimité``, or counts written ``12 pour, 1 contre, 2 abstentions``."""
+    raw = values.text(cell)
+    if fold(raw) in UNANIMITY.words:
+        return VoteRecord(True, None, cell.place)
+    found = dict.fromkeys(("pour", "contre", "abstentions", "nppv"), 0)
+    parts = [fold(p) for p in re.split(r"[,;]|\bet\b", raw.lower()) if p.strip()]
+    for part in parts:
+        m = re.fullmatch(r"(\d+) (?:voix )?(pour|contre|abstentions?|nppv)", part)
+        if not m:
+            report.error(
+                cell.place,
+                f"vote illisible « {raw} » : attendu « unanimité » ou des décomptes comme "
+                "« 12 pour, 1 contre, 2 abstentions ».",
+            )
+            return None
+        found[COUNT_WORDS[m[2]]] += int(m[1])
+    return VoteRecord(False, Counts(**found), cell.place)
+
+
+def threshold(cell: Cell, report: Report) -> str | int | None:
+    """« Seuil du quorum »: « majorité », « tiers » or a whole number ≥ 1."""
+    folded = fold(values.text(cell))
+    if folded in THRESHOLD.words:
+        return THRESHOLD.words[folded]
+    if isinstance(cell.value, (int, float)) or folded.isdigit():
+        return values.whole(cell, report, 1)
+    report.error(
+        cell.place,
+        f"valeur inconnue « {values.text(cell)} » : attendu {THRESHOLD.expected}.",
+    )
+    return None
+
+
+def read_siret(seance: Seance, report: Report) -> str:
+    """The SIRET, spaces removed: 14 digits."""
+    siret = seance.text("SIRET").replace(" ", "")
+    if siret and not re.fullmatch(r"\d{14}", siret):
+        report.error(
+            seance.cell("SIRET").place, f"SIRET attendu sur 14 chiffres, trouvé « {siret} »."
+        )
+    return siret
+
+
+def resolve_officers(seance: Seance, names: Names, report: Report) -> tuple[str | None, list[str]]:
+    """The president's and the secretaries' member keys."""
+    president = None
+    if cell := seance.cell("Président"):
+        president = names.resolve(cell, values.text(cell), report, "président(e)")
+    secretaries = []
+    if cell := seance.cell("Secrétaire de séance"):
+        secretaries = names.resolve_list(cell, report, "secrétaire de séance")
+    return president, secretaries
+
+
+def check_seance(seance: Seance, place: Place, report: Report) -> None:
+    """The fields against each other: the previous minutes' date and vote
+    go together, the convocation comes before the meeting (and early
+    enough), the closing after the opening. ``place`` is the sheet's."""
+    has_vote = seance.cell("Vote du procès-verbal précédent") is not None
+    has_previous = seance.cell("Procès-verbal précédent") is not None
+    if has_previous and not has_vote:
+        report.error(
+            place,
+            "champ « Vote du procès-verbal précédent » manquant : indiquez comment le "
+            "procès-verbal précédent a été adopté (« unanimité » ou les décomptes).",
+        )
+    if has_vote and not has_previous:
+        report.error(
+            seance.cell("Vote du procès-verbal précédent").place,
+            "vote sans date : indiquez la date de la réunion dans le champ « Procès-verbal précédent ».",
+        )
+    date, convocation = seance.date, seance.convocation
+    if date and convocation and convocation > date:
+        report.error(
+            seance.cell("Date de convocation").place,
+            f"la convocation ({convocation.strftime('%d/%m/%Y')}) est postérieure à la séance ({date.strftime('%d/%m/%Y')}).",
+        )
+    elif date and convocation and clear_days(convocation, date) < MIN_CLEAR_DAYS:
+        report.warning(
+            seance.cell("Date de convocation").place,
+            f"moins de {MIN_CLEAR_DAYS} jours francs entre la convocation et la séance.",
+        )
+    if seance.opening and seance.closing and seance.closing <= seance.opening:
+        report.error(
+            seance.cell("Heure de clôture").place,
+            "l’heure de clôture précède l’heure d’ouverture.",
+        )

@@ -1,0 +1,305 @@
+"""Every sentence a document prints, as functions of the meeting and of what
+the law found: the preamble, the members, the quorum, the events of the
+room, the headcounts, the secretary, the previous minutes, the rates…
+
+The law decides (:mod:`pipeline.law`), this module words; the contexts of
+the templates (:mod:`pipeline.render.documents`) only place the sentences.
+The wording of a vote's result is :mod:`pipeline.words.results`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from pipeline.law.room import Move, RoomEvent, room_events
+from pipeline.law.rules import Attendance, Outcome, Quorum
+from pipeline.model import (
+    Ballot,
+    Block,
+    Counts,
+    Meeting,
+    Member,
+    Proxy,
+    QuorumBase,
+    Status,
+    Tariff,
+)
+from pipeline.text import fold
+from pipeline.words import french
+from pipeline.words.french import APOSTROPHE, NBSP
+from pipeline.words.results import result_as_verb
+
+BLANK = "………………………………"  # the dotted line left for a date written by hand
+ARRETE = f"Procès-verbal arrêté en séance du {BLANK}"
+LIST_POSTED = f"Affichée le {BLANK}"
+LIST_ONLINE = f"Mise en ligne le {BLANK}"
+CERTIFICATION = ("Certifié exécutoire", f"Transmis en préfecture le {BLANK}", f"Publié le {BLANK}")
+COLON = f"{NBSP}:"
+
+# The model's enums as the documents word them (the model's values are the
+# workbook's vocabulary; what a document prints is decided here).
+STATUSES = {
+    Status.PRESENT: "présent",
+    Status.EXCUSED: "excusé",
+    Status.ABSENT: "absent",
+    Status.SUBSTITUTED: "suppléé",
+}
+BALLOTS = {Ballot.SHOW_OF_HANDS: "main levée", Ballot.PUBLIC: "public", Ballot.SECRET: "secret"}
+
+
+# --- the opening of the minutes ------------------------------------------------------
+
+
+def heading(meeting: Meeting) -> str:
+    """ "BUREAU du 28 novembre 2016"."""
+    return f"{meeting.instance.upper()} du {french.date_short(meeting.date)}"
+
+
+def preamble(meeting: Meeting) -> str:
+    """ "L’an deux mille seize, le vingt-huit novembre à 17h00, le BUREAU du
+    syndicat mixte… légalement convoqué le…, s’est réuni…, sous la présidence
+    de…"."""
+    instance = french.the(meeting.instance.upper(), meeting.instance_feminine)
+    same_year = meeting.convocation.year == meeting.date.year
+    convened = french.agree("convoqué", meeting.instance_feminine)
+    met = french.agree("réuni", meeting.instance_feminine)
+    president = meeting.member(meeting.president).name
+    location = f" {meeting.location}" if meeting.location else ""
+    return (
+        f"L{APOSTROPHE}an {french.year_words(meeting.date)}, le "
+        f"{french.date_words(meeting.date, with_year=False)} à {french.hour(meeting.opening)}, "
+        f"{instance} {french.of_body(meeting.body)} légalement {convened} le "
+        f"{french.date_words(meeting.convocation, with_year=not same_year)}, "
+        f"s{APOSTROPHE}est {met}{location}, sous la présidence "
+        f"{french.de(president)}{NBSP};"
+    )
+
+
+def status_note(m: Member, meeting: Meeting) -> str:
+    """ "Florence RODINGER", "Stéphane DECAYEUX (excusé, pouvoir à Philippe
+    VARLET)", "Olivier JARDE, suppléé par Jean MARTIN", "Anne ROY (arrivée au
+    point 3)"."""
+    if m.status is Status.SUBSTITUTED:
+        return f"{m.name}, {french.agree('suppléé', m.feminine)} par {m.substitute}"
+    notes = []
+    if m.status is not Status.PRESENT:
+        notes.append(french.agree(STATUSES[m.status], m.feminine))
+    if m.arrival is not None:
+        notes.append(f"{french.agree('arrivé', m.feminine)} au point {m.arrival}")
+    if m.departure is not None:
+        notes.append(f"départ après le point {m.departure}")
+    if m.proxy_to:
+        notes.append(f"pouvoir à {meeting.member(m.proxy_to).seated_name}")
+    return f"{m.name} ({', '.join(notes)})" if notes else m.name
+
+
+def members_heading(meeting: Meeting) -> str:
+    """ "Membres du BUREAU présents, excusés et absents :"."""
+    statuses = []
+    for status in (Status.PRESENT, Status.SUBSTITUTED, Status.EXCUSED, Status.ABSENT):
+        if any(m.status is status for m in meeting.members):
+            statuses.append(STATUSES[status] + "s")
+    body = french.of_the(meeting.instance.upper(), meeting.instance_feminine)
+    return f"Membres {body} {french.join_and(statuses)}{NBSP}:"
+
+
+def proxy_sentence(meeting: Meeting, proxy: Proxy) -> str:
+    """ "Stéphane DECAYEUX a donné son pouvoir à Philippe VARLET."."""
+    giver, holder = meeting.member(proxy.giver), meeting.member(proxy.holder)
+    return f"{giver.name} a donné son pouvoir à {holder.seated_name}."
+
+
+def quorum_sentence(meeting: Meeting, quorum: Quorum) -> str:
+    """Whether the quorum is reached at the opening, with the count."""
+    word = meeting.members_word if quorum.counted != 1 else french.singular_of(meeting.members_word)
+    who = french.agree("présent", False, quorum.counted != 1)
+    if meeting.quorum_base is QuorumBase.PRESENT_OR_REPRESENTED:
+        who += " ou " + french.agree("représenté", False, quorum.counted != 1)
+    instance = french.the(meeting.instance, meeting.instance_feminine)
+    if quorum.reached:
+        return (
+            f"Le quorum est atteint avec {quorum.counted}{NBSP}{word} {who}, "
+            f"{instance} peut donc valablement délibérer."
+        )
+    missing = (
+        f"Le quorum n{APOSTROPHE}est pas atteint ({quorum.counted}{NBSP}{word} {who}, "
+        f"{quorum.required} requis)"
+    )
+    if meeting.second_convocation:
+        return missing + "."
+    return f"{missing}{NBSP}: {instance} ne peut pas valablement délibérer."
+
+
+def second_convocation(meeting: Meeting) -> str:
+    """Why a meeting on second convocation deliberates without quorum ("" otherwise)."""
+    if not meeting.second_convocation:
+        return ""
+    instance = french.the(meeting.instance, meeting.instance_feminine)
+    convened = french.agree("convoqué", meeting.instance_feminine)
+    return (
+        f"Réuni{'e' if meeting.instance_feminine else ''} sur deuxième convocation, {instance}, "
+        f"{convened} une seconde fois faute de quorum, délibère valablement sans condition de "
+        f"quorum (article L2121-17 du CGCT)."
+    )
+
+
+def _members_word(meeting: Meeting) -> str:
+    return meeting.members_word[:1].upper() + meeting.members_word[1:]
+
+
+def headcount(meeting: Meeting, att: Attendance) -> list[str]:
+    """ "Délégués en exercice : 9", "Présents : 4", "Représentés : 1",
+    "Présents et représentés : 5"."""
+    return [
+        f"{_members_word(meeting)} en exercice{COLON} {att.in_office}",
+        f"Présents{COLON} {len(att.present)}",
+        f"Représentés{COLON} {att.represented}",
+        f"Présents et représentés{COLON} {att.taking_part}",
+    ]
+
+
+def extract_headcount(meeting: Meeting, att: Attendance, counts: Counts) -> list[str]:
+    """The headcount of an extract: in office, present, represented, voters."""
+    return [
+        f"{_members_word(meeting)} en exercice{COLON} {att.in_office}",
+        f"Présents{COLON} {len(att.present)}",
+        f"Représentés{COLON} {att.represented}",
+        f"Votants{COLON} {counts.votants}",
+    ]
+
+
+def secretary_sentence(meeting: Meeting) -> str:
+    """ "Philippe COCQ est désigné secrétaire de séance." (or several)."""
+    people = [meeting.member(k) for k in meeting.secretaries]
+    names = french.join_and([p.name for p in people])
+    designated = french.agree_group("désigné", [p.feminine for p in people])
+    if len(people) == 1:
+        return f"{names} est {designated} secrétaire de séance."
+    return f"{names} sont {designated} secrétaires de séance."
+
+
+def previous_minutes(meeting: Meeting, previous: tuple[Counts, Outcome] | None) -> str:
+    """ "Le procès-verbal de la réunion du 3 octobre 2016 est adopté à
+    l’unanimité." ("" when the meeting votes on none)."""
+    if meeting.previous_minutes is None or previous is None:
+        return ""
+    counts, outcome = previous
+    return (
+        f"Le procès-verbal de la réunion du {french.date_short(meeting.previous_minutes)} "
+        f"{result_as_verb(outcome, counts, feminine=False)}."
+    )
+
+
+def closing(meeting: Meeting) -> str:
+    """ "La séance est levée à 19h00." ("" without a closing hour)."""
+    return f"La séance est levée à {french.hour(meeting.closing)}." if meeting.closing else ""
+
+
+def president_role(feminine: bool) -> str:
+    return "La Présidente" if feminine else "Le Président"
+
+
+def secretary_role(feminine: bool) -> str:
+    return "La secrétaire de séance" if feminine else "Le secrétaire de séance"
+
+
+# --- the items -----------------------------------------------------------------------
+
+
+def item_heading(number: int, title: str, act_number: str = "") -> str:
+    """ "3. Convention cadre (n° B2016_003)", or "3. Convention cadre" in
+    the agenda; ``title`` already typeset."""
+    act = f" (n°{NBSP}{act_number})" if act_number else ""
+    return f"{number}. {title}{act}"
+
+
+def part_heading(numeral: str, title: str) -> str:
+    """ "II – Questions diverses"; ``title`` already typeset."""
+    return f"{numeral} – {title}"
+
+
+def room_event(meeting: Meeting, event: RoomEvent) -> str:
+    """One event of the room (:func:`pipeline.law.room.room_events`) told."""
+    m = meeting.member(event.member)
+    who = m.seated_title
+    if event.move is Move.ARRIVAL:
+        return f"{who} arrive en séance."
+    if event.move is Move.DEPARTURE:
+        hands_on = ""
+        if event.proxy_to:
+            hands_on = f" et donne pouvoir à {meeting.member(event.proxy_to).seated_title}"
+        return f"{who} quitte la séance{hands_on}."
+    if event.move is Move.WITHDRAWAL:
+        return f"{who} se retire et ne prend part ni au débat ni au vote."
+    if event.move is Move.PROXY_SET_ASIDE:
+        other = "celle-ci" if m.feminine else "celui-ci"
+        return (
+            f"Le pouvoir de {m.title} ne compte pas pour ce point, {other} ne prenant "
+            "part ni au débat ni au vote."
+        )
+    again = " et reprend la présidence" if event.takes_chair else ""
+    return f"{who} revient en séance{again}."
+
+
+def room_sentences(meeting: Meeting, index: int, presiding: Mapping[int, str]) -> list[str]:
+    """What happens in the room just before the item at ``index``, told in
+    the order it happens (``presiding``: who presides each item, by N°)."""
+    return [room_event(meeting, e) for e in room_events(meeting, index, presiding)]
+
+
+def presiding_sentence(meeting: Meeting, presiding: str) -> str:
+    """ "M. Philippe VARLET préside la séance pour ce point." ("" for the president)."""
+    if presiding == meeting.president:
+        return ""
+    return f"{meeting.member(presiding).title} préside la séance pour ce point."
+
+
+def item_headcount(att: Attendance) -> str:
+    """ "Présents : 4 – représentés : 1 – présents et représentés : 5"."""
+    return (
+        f"Présents{COLON} {len(att.present)} – représentés{COLON} "
+        f"{att.represented} – présents et représentés{COLON} {att.taking_part}"
+    )
+
+
+def list_introduction(meeting: Meeting) -> str:
+    """The first sentence of the list of deliberations (CGCT L2121-25)."""
+    instance = french.of_the(meeting.instance, meeting.instance_feminine)
+    return (
+        f"Délibérations examinées par les membres {instance} {french.of_body(meeting.body)} "
+        f"en sa séance du {french.date_short(meeting.date)} (article L2121-25 du CGCT)."
+    )
+
+
+# --- the rates -----------------------------------------------------------------------
+
+
+def annex_subtitle(years: list[int]) -> str:
+    """ "Annexe au procès-verbal – Tarifs 2017" (every year of the rates)."""
+    subtitle = "Annexe au procès-verbal – Tarifs"
+    if years:
+        subtitle += " " + french.join_and([str(y) for y in years])
+    return subtitle
+
+
+def rate_with_unit(t: Tariff, tax: str = " HT") -> str:
+    """ "0,07 € HT / habitant"."""
+    return f"{french.rate(t.rate)}{tax}" + (f" / {t.unit}" if t.unit else "")
+
+
+def rate_blocks(meeting: Meeting, service: str, text: tuple[Block, ...]) -> tuple[Block, ...]:
+    """The rates of a Tarifs service as bullets one level below the text's
+    last line (level 1 after a paragraph): one per category, then the floor
+    and ceiling, in one sentence when every category shares them."""
+    level = min(text[-1].level + 1, 3) if text and text[-1].level else 1
+    rows = [t for t in meeting.tariffs if fold(t.service) == fold(service)]
+    out = [Block(f"{t.category} : {rate_with_unit(t)}", level) for t in rows]
+    if len({(t.floor, t.ceiling) for t in rows}) == 1:
+        sentence = french.floor_and_ceiling(rows[0].floor, rows[0].ceiling)
+        out += [Block(sentence, level)] if sentence else []
+    else:
+        for t in rows:
+            sentence = french.floor_and_ceiling(t.floor, t.ceiling)
+            if sentence:
+                out.append(Block(f"{t.category} : {sentence[0].lower()}{sentence[1:]}", level))
+    return tuple(out)
