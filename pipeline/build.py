@@ -154,7 +154,7 @@ def prepare(
             )
             prepared.headings[doc.filename] = doc.heading
         except TemplateError as exc:
-            report.error(Place(str(template)), str(exc))  # path, then name and cause
+            report.error(Place(str(template)), str(exc), code=exc.code)  # path, then name, cause
     if analysis.items:
         lacking = opendata.missing(meeting, analysis)
         if lacking:
@@ -163,6 +163,7 @@ def prepare(
                 "deliberations.csv (données ouvertes SCDL) n’est pas écrit : il manque "
                 + " ; ".join(lacking)
                 + ".",
+                code="opendata.missing",
             )
         else:
             prepared.files["deliberations.csv"] = timed(
@@ -343,6 +344,7 @@ def _died(source: MeetingSource, exitcode: int | None) -> MeetingResult:
                 "demandait une mémoire démesurée, ou le fichier est piégé) : il est refusé. "
                 "Ouvrez-le dans Excel ou LibreOffice Calc, videz les cellules tapées loin du "
                 "tableau, enregistrez-le de nouveau, puis relancez.",
+                code="read.reader-died",
             )
         )
     else:
@@ -352,6 +354,7 @@ def _died(source: MeetingSource, exitcode: int | None) -> MeetingResult:
                 f"la préparation de cette réunion s’est arrêtée brutalement ({_ended(exitcode)}) "
                 "; rien n’a été écrit pour cette réunion. Relancez ; si cela se reproduit, "
                 "merci de signaler ce problème.",
+                code="build.worker-died",
             )
         )
     return result
@@ -393,7 +396,7 @@ def add_pdfs(meetings: list[Prepared]) -> None:
         if isinstance(result, bytes):
             p.files[name[: -len(".docx")] + ".pdf"] = result
         else:
-            p.report.error(Place(name), f"PDF non produit : {result}")
+            p.report.error(Place(name), f"PDF non produit : {result.message}", code=result.code)
 
 
 def write(prepared: Prepared, out_dir: Path, force: bool = False) -> MeetingResult:
@@ -412,10 +415,10 @@ def write(prepared: Prepared, out_dir: Path, force: bool = False) -> MeetingResu
         written = output.write_all(
             out_dir / prepared.source.name, prepared.files, force, waiting=waiting
         )
-        for path, message in written.refused:
-            report.error(Place(str(path)), message)
-        for path, message in written.warnings:
-            report.warning(Place(str(path)), message)
+        for refused in written.refused:
+            report.error(Place(str(refused.path)), refused.message, code=refused.code)
+        for warned in written.warnings:
+            report.warning(Place(str(warned.path)), warned.message, code=warned.code)
         result.written, result.kept = written.files, written.kept
     result.problems = report.problems
     return result

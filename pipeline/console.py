@@ -74,6 +74,7 @@ def unexpected(name: str, exc: Exception) -> MeetingResult:
             Place(name),
             f"erreur inattendue ({type(exc).__name__} : {exc}) ; rien n’a été écrit pour cette "
             "réunion. Merci de signaler ce problème.",
+            code="build.unexpected",
         )
     )
     return result

@@ -60,12 +60,15 @@ class Vocabulary:
     words: dict[str, Any]  # folded word → the value it stands for
     expected: str  # what a message says was expected
     choices: tuple[str, ...] = ()  # offered in the drop-down list of a blank workbook
+    # The code of the problem « a word outside this vocabulary » (pipeline.problems).
+    code: str = field(kw_only=True)
 
 
 CIVILITY = Vocabulary(
     {"m": False, "monsieur": False, "mme": True, "madame": True},  # feminine?
     "« M. » ou « Mme »",
     ("M.", "Mme"),
+    code="presence.unknown-civility",
 )
 STATUSES: dict[str, Status] = {
     **dict.fromkeys(("present", "presente", "present e"), Status.PRESENT),
@@ -77,6 +80,7 @@ STATUS = Vocabulary(
     STATUSES,
     "« présent », « excusé », « absent » ou « suppléé »",
     ("présent", "présente", "excusé", "excusée", "absent", "absente", "suppléé", "suppléée"),
+    code="presence.unknown-status",
 )
 NAMED_VOTE = Vocabulary(  # a line of « Votes »
     {
@@ -89,6 +93,7 @@ NAMED_VOTE = Vocabulary(  # a line of « Votes »
     },
     "« pour », « contre », « abstention » ou « nppv »",
     ("pour", "contre", "abstention", "nppv"),
+    code="vote.unknown-named-vote",
 )
 BALLOT = Vocabulary(
     {
@@ -102,27 +107,32 @@ BALLOT = Vocabulary(
     },
     "« main levée », « public » ou « secret »",
     ("main levée", "public", "secret"),
+    code="vote.unknown-ballot",
 )
 YES_NO = Vocabulary(
     {"oui": True, "non": False, "o": True, "n": False, "vrai": True, "faux": False},
     "« oui » ou « non »",
     ("oui", "non"),
+    code="seance.unknown-yes-no",
 )
 GENDER = Vocabulary(  # of the instance: feminine?
     {"masculin": False, "m": False, "feminin": True, "f": True},
     "« masculin » ou « féminin »",
     ("masculin", "féminin"),
+    code="seance.unknown-gender",
 )
 QUORUM_BASE = Vocabulary(
     {"presents": QuorumBase.PRESENT, "presents ou representes": QuorumBase.PRESENT_OR_REPRESENTED},
     "« présents » ou « présents ou représentés »",
     ("présents", "présents ou représentés"),
+    code="seance.unknown-quorum-base",
 )
 # « Seuil du quorum »: one of these words, or a whole number.
 THRESHOLD = Vocabulary(
     {"majorite": "majorité", "tiers": "tiers"},
     "« majorité », « tiers » ou un nombre entier",
     ("majorité", "tiers"),
+    code="seance.unknown-quorum-threshold",
 )
 # « Vote » of a deliberation, and the vote of the previous minutes: unanimity,
 # else counts (the columns Pour, Contre, Abstentions, NPPV, or
@@ -131,6 +141,7 @@ UNANIMITY = Vocabulary(
     dict.fromkeys(("unanimite", "a l unanimite", "unanime"), True),
     "« unanimité »",
     ("unanimité",),
+    code="vote.unknown-vote",
 )
 COUNT_WORDS = {  # a word of a count → the Counts field it adds to
     "pour": "pour",

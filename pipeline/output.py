@@ -40,6 +40,7 @@ import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from filelock import FileLock, Timeout
 
@@ -51,13 +52,22 @@ SUFFIXES = (".docx", ".pdf", ".csv")  # what the tool writes: other manifest nam
 MAX_MANIFEST_BYTES = 16 << 20  # a manifest of 1,000 extracts is 150 KB: beyond, not ours
 
 
+class Notice(NamedTuple):
+    """A problem of the writing: the file or folder, the French message, and
+    its code (« area.what ») for the report."""
+
+    path: Path
+    message: str
+    code: str
+
+
 @dataclass
 class Written:
     files: list[Path] = field(default_factory=list)
     kept: list[Path] = field(default_factory=list)  # copies of edited files (--force)
     removed: list[Path] = field(default_factory=list)  # unedited files of an earlier run
-    refused: list[tuple[Path, str]] = field(default_factory=list)  # file, message: errors
-    warnings: list[tuple[Path, str]] = field(default_factory=list)  # file, message
+    refused: list[Notice] = field(default_factory=list)  # errors: nothing written
+    warnings: list[Notice] = field(default_factory=list)
 
 
 @dataclass
@@ -66,7 +76,7 @@ class Manifest:
 
     done: dict[str, str] = field(default_factory=dict)  # "fichiers": name → hash written
     pending: dict[str, str] = field(default_factory=dict)  # "en_cours": about to be written
-    ignored: list[str] = field(default_factory=list)  # why entries were left out, in French
+    ignored: list[tuple[str, str]] = field(default_factory=list)  # (code, why, in French)
     raw: bytes | None = None  # the file as found, put back if the writing fails early
 
 
@@ -84,7 +94,9 @@ def read_manifest(folder: Path, current: tuple[str, ...] = ()) -> Manifest:
     try:
         found = path.lstat()
         if not stat.S_ISREG(found.st_mode):
-            manifest.ignored.append("ce n’est pas un fichier ordinaire : il est ignoré.")
+            manifest.ignored.append(
+                ("manifest.not-a-file", "ce n’est pas un fichier ordinaire : il est ignoré.")
+            )
             return manifest
         data = None
         if found.st_size <= MAX_MANIFEST_BYTES:
@@ -96,14 +108,21 @@ def read_manifest(folder: Path, current: tuple[str, ...] = ()) -> Manifest:
         data = None
     if not isinstance(data, dict):
         manifest.ignored.append(
-            "ce fichier est illisible (abîmé ou modifié à la main) : les documents qu’il "
-            "listait sont traités comme s’ils n’avaient pas été écrits par make-minutes."
+            (
+                "manifest.unreadable",
+                (
+                    "ce fichier est illisible (abîmé ou modifié à la main) : les documents qu’il "
+                    "listait sont traités comme s’ils n’avaient pas été écrits par make-minutes."
+                ),
+            )
         )
         return manifest
     for key, entries in (("fichiers", manifest.done), ("en_cours", manifest.pending)):
         found = data.get(key, {})
         if not isinstance(found, dict):
-            manifest.ignored.append(f"« {key} » n’est pas une liste de fichiers : ignoré.")
+            manifest.ignored.append(
+                ("manifest.not-a-list", f"« {key} » n’est pas une liste de fichiers : ignoré.")
+            )
             continue
         for name, value in found.items():
             reason = _entry_problem(folder, name, value, current)
@@ -111,7 +130,9 @@ def read_manifest(folder: Path, current: tuple[str, ...] = ()) -> Manifest:
                 untouched = (
                     "" if name in current else " ; make-minutes ne touche pas à ce qu’elle désigne"
                 )
-                manifest.ignored.append(f"entrée « {name} » ignorée : {reason}{untouched}.")
+                manifest.ignored.append(
+                    ("manifest.entry-ignored", f"entrée « {name} » ignorée : {reason}{untouched}.")
+                )
             else:
                 entries[name] = value
     return manifest
@@ -175,31 +196,35 @@ def _file_hash(path: Path) -> str | None:
     return digest(path.read_bytes())
 
 
-def check_folders(folder: Path, files: dict[str, bytes]) -> list[tuple[Path, str]]:
+def check_folders(folder: Path, files: dict[str, bytes]) -> list[Notice]:
     """Where a document would land on something that is not a plain folder or
     file of the output folder (a symbolic link would write elsewhere)."""
-    refused: dict[Path, str] = {}
+    refused: dict[Path, Notice] = {}
     for name in files:
         odd = _odd_part(folder, name)
         if odd is None:
             continue
         if odd[0] != folder / name:
-            refused[odd[0]] = (
+            refused[odd[0]] = Notice(
+                odd[0],
                 "ce n’est pas un dossier ordinaire (lien symbolique ou fichier) : "
                 "make-minutes y écrit des documents et ne sort pas du dossier de la réunion. "
-                "Remplacez-le par un dossier, ou déplacez-le, puis relancez."
+                "Remplacez-le par un dossier, ou déplacez-le, puis relancez.",
+                "output.not-a-folder",
             )
         else:
-            refused[odd[0]] = (
+            refused[odd[0]] = Notice(
+                odd[0],
                 "ce n’est pas un fichier ordinaire (dossier, lien symbolique…) : "
-                "make-minutes ne le remplace pas. Déplacez-le ou renommez-le, puis relancez."
+                "make-minutes ne le remplace pas. Déplacez-le ou renommez-le, puis relancez.",
+                "output.not-a-file",
             )
-    return list(refused.items())
+    return list(refused.values())
 
 
 def check_edits(
     folder: Path, files: dict[str, bytes], force: bool, known: dict[str, str], on_disk: dict
-) -> list[tuple[Path, str]]:
+) -> list[Notice]:
     """The files that must not be replaced, each with the reason, in French.
     ``known``: name → what the tool last wrote there; ``on_disk``: name →
     hash of the file there now. A file already holding exactly what is about
@@ -211,25 +236,23 @@ def check_edits(
             continue
         if name not in known:
             refused.append(
-                (
+                Notice(
                     path,
-                    (
-                        "ce fichier existe déjà et n’a pas été produit par make-minutes : il n’est "
-                        "jamais remplacé. Déplacez-le ou renommez-le, puis relancez."
-                    ),
+                    "ce fichier existe déjà et n’a pas été produit par make-minutes : il n’est "
+                    "jamais remplacé. Déplacez-le ou renommez-le, puis relancez.",
+                    "output.foreign-file",
                 )
             )
         elif not force and current != known[name]:
             copy = edited_copy_name(name, "AAAAMMJJ-HHMMSS")
             refused.append(
-                (
+                Notice(
                     path,
-                    (
-                        "ce document a été modifié depuis sa génération (dans Word ou LibreOffice) : "
-                        "il n’est pas remplacé, et rien n’est écrit pour cette réunion. Pour garder "
-                        "vos modifications, renommez-le ; pour le régénérer, relancez avec --force "
-                        f"(une copie {copy} de votre version sera gardée à côté)."
-                    ),
+                    "ce document a été modifié depuis sa génération (dans Word ou LibreOffice) : "
+                    "il n’est pas remplacé, et rien n’est écrit pour cette réunion. Pour garder "
+                    "vos modifications, renommez-le ; pour le régénérer, relancez avec --force "
+                    f"(une copie {copy} de votre version sera gardée à côté).",
+                    "output.edited",
                 )
             )
     return refused
@@ -252,7 +275,7 @@ def write_all(
         with _locked(folder, waiting):
             _write_locked(folder, files, force, now or dt.datetime.now(), result, progress)
     except Timeout:  # a TimeoutError, hence an OSError: first
-        result.refused.append((folder, _busy()))
+        result.refused.append(Notice(folder, _busy(), "output.locked"))
     except OSError as exc:
         result.refused.append(_failure(exc, folder, progress.replaced))
     if result.refused and not progress.replaced:
@@ -277,7 +300,7 @@ def _write_locked(
     progress: _Progress,
 ) -> None:
     manifest = read_manifest(folder, tuple(files))
-    result.warnings += [(folder / MANIFEST, message) for message in manifest.ignored]
+    result.warnings += [Notice(folder / MANIFEST, why, code) for code, why in manifest.ignored]
     result.refused = check_folders(folder, files)
     if result.refused:
         return
@@ -424,15 +447,17 @@ _SPACE = {errno.ENOSPC, errno.EFBIG, getattr(errno, "EDQUOT", errno.ENOSPC)}
 _RIGHTS = {errno.EROFS, errno.EACCES, errno.EPERM}
 
 
-def _failure(exc: OSError, folder: Path, replaced: bool) -> tuple[Path, str]:
+def _failure(exc: OSError, folder: Path, replaced: bool) -> Notice:
     """A write that failed, as the clerk can act on it: where, why, what to do."""
     where = Path(exc.filename2 or exc.filename or folder)
     if where.name.startswith(".") and where.name.endswith(".tmp"):
         where = where.parent  # a temporary's name means nothing to the clerk
     if exc.errno in _SPACE:
+        code = "output.disk-full"
         why = "plus assez de place sur le disque (ou le quota est atteint)"
         todo = "Libérez de la place, ou choisissez un autre dossier avec --output, puis relancez"
     elif exc.errno in _RIGHTS:
+        code = "output.read-only" if exc.errno == errno.EROFS else "output.not-allowed"
         why = (
             "ce dossier est en lecture seule"
             if exc.errno == errno.EROFS
@@ -443,9 +468,11 @@ def _failure(exc: OSError, folder: Path, replaced: bool) -> tuple[Path, str]:
             "programme), ou choisissez un autre dossier avec --output, puis relancez"
         )
     elif exc.errno in (errno.ENOTDIR, errno.EEXIST):
+        code = "output.file-in-the-way"
         why = "un fichier se trouve là où il faut un dossier"
         todo = "Déplacez-le ou choisissez un autre dossier avec --output, puis relancez"
     else:
+        code = "output.write-failed"
         why = f"écriture impossible ({exc.strerror or exc})"
         todo = "Vérifiez ce dossier, ou choisissez-en un autre avec --output, puis relancez"
     state = (
@@ -454,7 +481,7 @@ def _failure(exc: OSError, folder: Path, replaced: bool) -> tuple[Path, str]:
         if replaced
         else "les documents déjà en place n’ont pas été modifiés"
     )
-    return where, f"{why} ; {state}. {todo}."
+    return Notice(where, f"{why} ; {state}. {todo}.", code)
 
 
 def _remove_stale_temporaries(folder: Path, names: list[str]) -> None:

@@ -1,13 +1,16 @@
-"""Problems are data: a place and a message, gathered into a report.
+"""Problems are data: a code, a place and a message, gathered into a report.
 
 Nothing here raises on bad input; the parser and the rules append to a
 :class:`Report`, and the CLI prints it. Messages are in French (the clerk
 reads them); the place says where to look: file, sheet, cell or row and
-column header.
+column header. The code (``vote.total-mismatch``) names the kind of problem
+for tests and tools: stable when the French message is reworded, never
+printed.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from enum import Enum
 
@@ -51,11 +54,16 @@ class Severity(Enum):
     WARNING = "avertissement"
 
 
+# « area.what »: lower case words, dots between, hyphens within.
+CODE = re.compile(r"[a-z]+(?:\.[a-z0-9]+(?:-[a-z0-9]+)*)+")
+
+
 @dataclass(frozen=True)
 class Problem:
     place: Place
     message: str
     severity: Severity = Severity.ERROR
+    code: str = ""  # the kind of problem, « area.what »
 
     def __str__(self) -> str:
         where = str(self.place)
@@ -69,11 +77,11 @@ class Report:
 
     problems: list[Problem] = field(default_factory=list)
 
-    def error(self, place: Place, message: str) -> None:
-        self.problems.append(Problem(place, message))
+    def error(self, place: Place, message: str, *, code: str) -> None:
+        self.problems.append(Problem(place, message, Severity.ERROR, code=_checked(code)))
 
-    def warning(self, place: Place, message: str) -> None:
-        self.problems.append(Problem(place, message, Severity.WARNING))
+    def warning(self, place: Place, message: str, *, code: str) -> None:
+        self.problems.append(Problem(place, message, Severity.WARNING, code=_checked(code)))
 
     @property
     def errors(self) -> list[Problem]:
@@ -82,3 +90,9 @@ class Report:
     @property
     def warnings(self) -> list[Problem]:
         return [p for p in self.problems if p.severity is Severity.WARNING]
+
+
+def _checked(code: str) -> str:
+    if not CODE.fullmatch(code):
+        raise ValueError(f"problem code {code!r} is not like « area.what »")
+    return code

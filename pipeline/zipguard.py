@@ -52,6 +52,19 @@ PART_CHUNK = 2**20  # bytes inflated at a time
 _METHODS = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)  # all an office suite writes
 
 
+class Refusal(str):
+    """Why a package must not be opened: the French message itself (a str,
+    for the callers that print or wrap it), with its ``code`` (« area.what »)
+    for the report. Empty, and falsy, when the package passes."""
+
+    code: str
+
+    def __new__(cls, message: str = "", code: str = "") -> Refusal:
+        refusal = super().__new__(cls, message)
+        refusal.code = code
+        return refusal
+
+
 class DamagedPart(zipfile.BadZipFile):
     """A part whose data is not what the zip directory announces: more or
     fewer bytes than its size, or another CRC."""
@@ -99,85 +112,102 @@ def read_part(
     return b"".join(stream_part(package, info))
 
 
-def refusal(path: Path, what: str, count_rows: bool, kept: dict[str, bytes] | None = None) -> str:
-    """Why the package at ``path`` must not be opened, or "". ``what`` names
-    it in the message ("ce classeur", "ce modèle"). ``kept``, when given,
-    receives the XML parts of up to 32 Mo as they were scanned, for
-    :func:`xlsx_shapes` not to expand them again."""
-    undecompressable = f"{what} ne peut pas être décompressé : il est refusé."
+def refusal(
+    path: Path, what: str, count_rows: bool, kept: dict[str, bytes] | None = None
+) -> Refusal:
+    """Why the package at ``path`` must not be opened (its message, with its
+    ``code``), or "". ``what`` names it in the message ("ce classeur", "ce
+    modèle"). ``kept``, when given, receives the XML parts of up to 32 Mo as
+    they were scanned, for :func:`xlsx_shapes` not to expand them again."""
+    undecompressable = Refusal(
+        f"{what} ne peut pas être décompressé : il est refusé.", "zip.cannot-decompress"
+    )
     if path.stat().st_size > MAX_FILE_BYTES:
-        return f"{what} est trop volumineux (plus de {MAX_FILE_BYTES // 2**20} Mo)."
+        return Refusal(
+            f"{what} est trop volumineux (plus de {MAX_FILE_BYTES // 2**20} Mo).", "file.too-large"
+        )
     try:
         package = zipfile.ZipFile(path)
     except zipfile.BadZipFile:
-        return ""  # not a zip at all: the reader says what it is not
+        return Refusal()  # not a zip at all: the reader says what it is not
     except (OSError, RuntimeError, NotImplementedError, EOFError, zipfile.LargeZipFile):
         return undecompressable
     with package:
         try:
             return _judge(package, what, count_rows, kept)
         except (zipfile.BadZipFile, zlib.error, EOFError):  # a bad CRC, a lying size…
-            return f"{what} {DAMAGED}."
+            return Refusal(f"{what} {DAMAGED}.", "zip.damaged")
         except (OSError, RuntimeError, NotImplementedError, zipfile.LargeZipFile):
             return undecompressable
 
 
 def _judge(
     package: zipfile.ZipFile, what: str, count_rows: bool, kept: dict[str, bytes] | None = None
-) -> str:
+) -> Refusal:
     """Every part is streamed, whatever its name: the readers find parts by
     following relationships, not by their names."""
     infos = package.infolist()
     if len(infos) > MAX_ENTRIES:
-        return f"{what} contient un nombre anormal de parties : il est refusé."
+        return Refusal(
+            f"{what} contient un nombre anormal de parties : il est refusé.", "zip.too-many-parts"
+        )
     if sum(i.file_size for i in infos) > MAX_UNCOMPRESSED_BYTES:
-        return (
+        return Refusal(
             f"{what}, décompressé, dépasserait {MAX_UNCOMPRESSED_BYTES // 2**20} Mo : il est "
-            "refusé sans être ouvert."
+            "refusé sans être ouvert.",
+            "zip.too-large-expanded",
         )
     for info in infos:
         if info.file_size > 2**20 and info.file_size > MAX_RATIO * max(info.compress_size, 1):
-            return (
+            return Refusal(
                 f"{what} est anormalement compressé (possible « bombe zip ») : il est refusé "
-                "sans être ouvert."
+                "sans être ouvert.",
+                "zip.bomb",
             )
-        if info.flag_bits & 1 or info.compress_type not in _METHODS:
-            return f"{what} ne peut pas être décompressé : il est refusé."  # encrypted, or bzip2…
+        if info.flag_bits & 1 or info.compress_type not in _METHODS:  # encrypted, or bzip2…
+            return Refusal(
+                f"{what} ne peut pas être décompressé : il est refusé.", "zip.cannot-decompress"
+            )
     declaring: list[zipfile.ZipInfo] = []  # perhaps images (an SVG logo with its DOCTYPE)
     for info in infos:
         keep = kept is not None and info.file_size <= KEPT_PART_BYTES
         found = _look(package, info, count_rows, kept if keep else None)
         if found.encoding:
-            return (
+            return Refusal(
                 f"{what} contient une partie XML dans un codage inhabituel (« {found.encoding} ») : "
                 "il est refusé ; ouvrez-le dans le logiciel qui l’a créé et enregistrez-le de "
-                "nouveau."
+                "nouveau.",
+                "xml.encoding",
             )
         if found.declarations:
             if info.filename.lower().endswith((".xml", ".rels")):
-                return f"{what} {HOSTILE_XML}."
+                return Refusal(f"{what} {HOSTILE_XML}.", "xml.declaration")
             declaring.append(info)
         if found.merged > MAX_MERGED_CELLS:
-            return (
+            return Refusal(
                 f"une feuille de {what} fusionne des plages démesurées (plus de "
                 f"{MAX_MERGED_CELLS:,} cellules)".replace(",", "\u202f")
-                + " : il est refusé sans être ouvert."
+                + " : il est refusé sans être ouvert.",
+                "sheet.too-many-merged-cells",
             )
         if found.rows > MAX_ROWS:
-            return (
+            return Refusal(
                 f"une feuille de {what} a plus de {MAX_ROWS:,} lignes".replace(",", "\u202f")
-                + " : aucune séance n’en a autant ; il est refusé."
+                + " : aucune séance n’en a autant ; il est refusé.",
+                "sheet.too-many-rows",
             )
         if found.sheets > MAX_SHEETS:
-            return f"{what} a plus de {MAX_SHEETS} feuilles : il est refusé."
+            return Refusal(
+                f"{what} a plus de {MAX_SHEETS} feuilles : il est refusé.", "file.too-many-sheets"
+            )
     if declaring:
         images = _images(package)
         if any(info.filename not in images for info in declaring):
-            return f"{what} {HOSTILE_XML}."
+            return Refusal(f"{what} {HOSTILE_XML}.", "xml.declaration")
         for info in declaring:  # their scan stopped at the declaration: checked to the end
             for _ in stream_part(package, info):
                 pass
-    return ""
+    return Refusal()
 
 
 _IMAGE_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/image"

@@ -107,6 +107,22 @@ def build(data: Path, out: Path, *extra: str) -> tuple[int, str]:
     return run("--data", str(data), "--output", str(out), *extra)
 
 
+def problems_of(data: Path) -> dict[str, list[tuple[str, str]]]:
+    """The problems of each meeting of ``data``, read and checked by the real
+    pipeline (as ``make-minutes check``), nothing written: meeting name →
+    (code, place) of each problem and warning, in order. Tests assert on
+    these rather than on printed lines."""
+    from pipeline import build
+    from pipeline.read.sources import find_meetings
+
+    sources = find_meetings(data)
+    found = build.check_all(sources, [])
+    return {
+        source.name: [(p.code, str(p.place)) for p in problems]
+        for source, problems in zip(sources, found, strict=True)
+    }
+
+
 OPEN_DATA = "deliberations.csv"  # the open-data warning of a meeting without SIRET and subjects
 
 

@@ -267,6 +267,19 @@ def run_limited(tmp_path: Path, *extra: str, timeout: int = TIMEOUT) -> tuple[in
     return done.returncode, output, decompressed
 
 
+QUICK = 5  # seconds: issue 13's bar for a hostile file, the whole command (good meeting built)
+
+
+def run_quickly(tmp_path: Path, *extra: str, timeout: int = 30) -> tuple[int, str]:
+    """:func:`run_limited`, and the bar of issue 13: the whole command done
+    in under 5 s (its peak memory under 500 Mo is checked by run_limited)."""
+    start = time.monotonic()
+    code, output, decompressed = run_limited(tmp_path, *extra, timeout=timeout)
+    assert time.monotonic() - start < QUICK, output
+    assert decompressed < PEAK, output
+    return code, output
+
+
 def two_meetings(tmp_path: Path) -> Path:
     """data/bonne (valid, must be built) and data/m (valid until a test
     spoils it); returns data/m."""

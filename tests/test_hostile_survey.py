@@ -17,7 +17,6 @@ from __future__ import annotations
 import shutil
 import struct
 import subprocess
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -34,13 +33,13 @@ from test_hostile import (
     assert_refused,
     rewrite_zip,
     run_limited,
+    run_quickly,
     two_meetings,
 )
 
 from pipeline.read.survey import column_letters
 
 FAR = "valeur isolée très loin du tableau"
-QUICK = 5  # seconds: the bar of issue 13
 NOT_XLS = "ce fichier n’est pas un classeur Excel 97-2003 (.xls) lisible."
 SHEET = "xl/worksheets/sheet1.xml"
 
@@ -73,14 +72,6 @@ def deliberations_sheet(ref: Any = str, rows: bool = True, extra: str = "") -> b
         f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{NS}"><sheetData>'
         f"{''.join(lines)}{extra}</sheetData></worksheet>"
     ).encode()
-
-
-def run_quickly(tmp_path: Path) -> tuple[int, str]:
-    """The real command under the memory cap, in under five seconds."""
-    start = time.monotonic()
-    code, output, _ = run_limited(tmp_path, timeout=30)
-    assert time.monotonic() - start < QUICK, output
-    return code, output
 
 
 def assert_minutes_read(tmp_path: Path, output: str) -> None:

@@ -16,7 +16,6 @@ import functools
 import io
 import re
 import struct
-import time
 import zipfile
 import zlib
 from collections.abc import Callable
@@ -37,7 +36,7 @@ from test_hostile import (
     assert_clean,
     assert_refused,
     assert_template_refused,
-    run_limited,
+    run_quickly,
     sheet_stream,
 )
 
@@ -45,7 +44,6 @@ DAMAGED = (
     "est endommagé (une de ses parties ne correspond pas à la taille ou à la somme de contrôle "
     "que le fichier annonce) : il est refusé"
 )
-QUICK = 5  # seconds: the bar of issue 13 for a refusal
 SHEET = "xl/worksheets/sheet1.xml"
 DOCUMENT = "word/document.xml"
 EXPOSE = "exposé « exposes/01.docx » : ce document"
@@ -135,16 +133,6 @@ def rename_part(items: list[Entry], old: str, new: str) -> None:
     own = [e for e in items if e.name == f"{folder}/_rels/{base}.rels"]
     for e in own:
         e.name = f"{folder}/_rels/{new.rpartition('/')[2]}.rels"
-
-
-def run_quickly(tmp_path: Path, *extra: str) -> tuple[int, str]:
-    """run_limited (1.5 Go of memory), and the bar of issue 13: done in
-    under 5 s, under 500 Mo decompressed."""
-    start = time.monotonic()
-    code, output, decompressed = run_limited(tmp_path, *extra, timeout=20)
-    assert time.monotonic() - start < QUICK, output
-    assert decompressed < 500 * MB, output
-    return code, output
 
 
 def two_meetings_workbook(tmp_path: Path) -> Path:

@@ -40,6 +40,15 @@ PROXY_MESSAGES = {
     ProxyFault.TOO_MANY: "{holder} détiendrait plus {limit_words} {where} : un membre ne peut en "
     "détenir plus {limit_short} (champ « Pouvoirs par membre », CGCT L2121-20).",
 }
+PROXY_CODES = {  # the code of each fault's problem (pipeline.problems)
+    ProxyFault.GIVER_PRESENT: "proxy.giver-present",
+    ProxyFault.SUBSTITUTED_GIVER: "proxy.substituted-giver",
+    ProxyFault.TO_SELF: "proxy.to-self",
+    ProxyFault.UNKNOWN_HOLDER: "proxy.unknown-holder",
+    ProxyFault.HOLDER_NOT_PRESENT: "proxy.holder-absent",
+    ProxyFault.CHAIN: "proxy.chain",
+    ProxyFault.TOO_MANY: "proxy.too-many",
+}
 
 
 @dataclass(frozen=True)
@@ -92,7 +101,7 @@ def analyse(meeting: Meeting, report: Report) -> Analysis | None:
             limit_short=limit_short,
             where=where,
         )
-        report.error(replace(member.place, column="Pouvoir à"), message)
+        report.error(replace(member.place, column="Pouvoir à"), message, code=PROXY_CODES[fault])
 
     for key, role in [(meeting.president, ("Le président", "La présidente"))] + [
         (k, ("Le secrétaire de séance", "La secrétaire de séance")) for k in meeting.secretaries
@@ -109,6 +118,7 @@ def analyse(meeting: Meeting, report: Report) -> Analysis | None:
             report.error(
                 member.place,
                 f"{role} ({member.name}) doit être {present} à l’ouverture de la séance, or {why}.",
+                code="officer.absent-at-opening",
             )
 
     opening = rules.attendance(meeting.members, rules.OPENING, order)
@@ -130,6 +140,7 @@ def analyse(meeting: Meeting, report: Report) -> Analysis | None:
                     f"vote enregistré pour le point {d.number} alors que le quorum n’est pas "
                     f"atteint ({quorum.counted} pour {quorum.required} requis) : l’instance ne "
                     "pouvait pas délibérer.",
+                    code="quorum.not-reached-at-opening",
                 )
             continue
         if not item_quorum.reached and not meeting.second_convocation:
@@ -138,6 +149,7 @@ def analyse(meeting: Meeting, report: Report) -> Analysis | None:
                 f"quorum non atteint au point {d.number} : {item_quorum.counted} membres "
                 f"comptent pour le quorum, {item_quorum.required} sont requis ; ce point ne "
                 "pouvait pas être voté (ou indiquez « Deuxième convocation »).",
+                code="quorum.not-reached",
             )
             continue
         presiding = _presiding(meeting, d, att, report)
@@ -159,6 +171,7 @@ def analyse(meeting: Meeting, report: Report) -> Analysis | None:
                     f"{counts.contre} contre) : la voix de la personne qui préside est "
                     "prépondérante ; indiquez les votes nominatifs de ce point dans la feuille "
                     "« Votes » (au moins celui de la présidence).",
+                    code="vote.tie-without-named-votes",
                 )
                 continue
             vote = dict(ballots).get(presiding, Vote.POUR)
@@ -181,6 +194,7 @@ def analyse(meeting: Meeting, report: Report) -> Analysis | None:
                 meeting.previous_vote.place,
                 "partage égal des voix sur le procès-verbal précédent : indiquez un vote qui "
                 "départage, la feuille « Votes » ne concernant que les délibérations.",
+                code="vote.tie-previous-minutes",
             )
         elif counts is not None:
             previous = (counts, rules.outcome(counts))
@@ -200,14 +214,16 @@ def _presiding(meeting: Meeting, d: Deliberation, att: Attendance, report: Repor
     who = meeting.member(key).name
     if d.presiding:
         shown = "indiquée" if member.feminine else "indiqué"
+        code = "presiding.not-sitting"
         message = f"{who}, {shown} en « Présidence », ne siège pas en personne au point {d.number}."
     else:
         role = "la présidente" if member.feminine else "le président"
+        code = "presiding.president-away"
         message = (
             f"{role} ({who}) ne siège pas au point {d.number} : "
             "indiquez dans « Présidence » qui préside ce point."
         )
-    report.error(replace(d.place, column="Présidence"), message)
+    report.error(replace(d.place, column="Présidence"), message, code=code)
     return None
 
 
@@ -226,6 +242,7 @@ def _named_ballots(
             named[0].place,
             f"le point {d.number} est voté au scrutin secret : aucun vote nominatif ne peut "
             "être indiqué dans la feuille « Votes ».",
+            code="vote.named-secret-ballot",
         )
         return None
     voters = [*att.present, *(p.giver for p in att.proxies)]
@@ -237,11 +254,14 @@ def _named_ballots(
                 v.place,
                 f"{by_key[v.member].name} ne prend pas part au point {d.number} (absent, parti, "
                 "retiré, ou sans pouvoir qui compte) : son vote ne peut pas être indiqué.",
+                code="vote.voter-not-taking-part",
             )
             ok = False
         elif v.member in given:
             report.error(
-                v.place, f"{by_key[v.member].name} a déjà un vote pour le point {d.number}."
+                v.place,
+                f"{by_key[v.member].name} a déjà un vote pour le point {d.number}.",
+                code="vote.duplicate-named-vote",
             )
             ok = False
         else:
@@ -274,6 +294,7 @@ def _counts(
             replace(deliberation.place, column="Vote"),
             f"vote manquant pour le {what} : écrivez « unanimité » dans « Vote », ou remplissez "
             "Pour, Contre, Abstentions, NPPV, ou indiquez les votes dans la feuille « Votes ».",
+            code="vote.missing",
         )
         return None
     expected = rules.unanimous(taking_part)
@@ -283,12 +304,14 @@ def _counts(
                 vote.place,
                 f"« unanimité » au {what}, mais les décomptes saisis ({_show(vote.counts)}) ne "
                 f"sont pas {taking_part} voix pour sur {taking_part} présents et représentés.",
+                code="vote.unanimity-counts-mismatch",
             )
             return None
         if derived is not None and derived != expected:
             report.error(
                 vote.place,
                 f"« unanimité » au {what}, mais la feuille « Votes » donne {_show(derived)}.",
+                code="vote.unanimity-named-mismatch",
             )
             return None
         return expected
@@ -302,6 +325,7 @@ def _counts(
             vote.place,
             f"les décomptes du {what} ne tombent pas juste : Pour + Contre + Abstentions + NPPV "
             f"= {counts.total}, alors que {taking_part} membres sont présents ou représentés.",
+            code="vote.total-mismatch",
         )
         return None
     if derived is not None and derived != counts:
@@ -309,6 +333,7 @@ def _counts(
             vote.place,
             f"les décomptes saisis au {what} ({_show(counts)}) ne correspondent pas à la "
             f"feuille « Votes » ({_show(derived)}).",
+            code="vote.counts-named-mismatch",
         )
         return None
     return counts

@@ -60,6 +60,7 @@ def number_acts(
         report.error(
             pattern_cell.place,
             f"repère inconnu « {{{name}}} » : utilisez {{AAAA}}, {{MM}}, {{JJ}} et {{NNN}}.",
+            code="act.unknown-placeholder",
         )
         pattern = ""
     out = []
@@ -77,9 +78,14 @@ def number_acts(
                     where,
                     f"numéro d’acte « {number} » refusé : au plus 15 caractères parmi A à Z "
                     "(majuscules sans accent), 0 à 9 et _ (règle ACTES).",
+                    code="act.invalid-number",
                 )
             elif number in seen:
-                report.error(where, f"numéro d’acte « {number} » déjà donné ({seen[number]}).")
+                report.error(
+                    where,
+                    f"numéro d’acte « {number} » déjà donné ({seen[number]}).",
+                    code="act.duplicate-number",
+                )
             seen[number] = d.place
         out.append(replace(d, act_number=number))
     return out

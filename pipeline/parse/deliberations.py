@@ -34,7 +34,9 @@ def parse_deliberations(
         if number is not None:
             if number in numbers:
                 report.error(
-                    num_cell.place, f"le N° {number} est déjà utilisé ({numbers[number]})."
+                    num_cell.place,
+                    f"le N° {number} est déjà utilisé ({numbers[number]}).",
+                    code="deliberation.duplicate-number",
                 )
             numbers[number] = row.place
         expose = row.cells.get("expose")
@@ -78,6 +80,7 @@ def _subject(cell: Cell | None, report: Report) -> str:
             cell.place,
             f"matière « {values.text(cell)} » illisible : attendu le code ACTES puis son "
             "nom, par exemple « 8.1 Enseignement ».",
+            code="deliberation.unreadable-subject",
         )
     return subject
 
@@ -102,6 +105,7 @@ def _deliberation_vote(row: Row, report: Report) -> VoteRecord | None:
                 f"valeur inconnue « {values.text(vote_cell)} » : attendu "
                 f"{UNANIMITY.expected}, ou la cellule vide et les décomptes dans Pour, Contre, "
                 "Abstentions, NPPV.",
+                code=UNANIMITY.code,
             )
             return None
         return VoteRecord(True, full if counts else None, vote_cell.place)
@@ -133,6 +137,7 @@ def parse_votes(sheet: Sheet, names: Names, numbers: set[int], report: Report) -
             report.error(
                 num_cell.place,
                 f"aucune délibération n° {number} dans la feuille « Délibérations ».",
+                code="deliberation.unknown-number",
             )
             number = None
         member = (

@@ -55,6 +55,7 @@ def expose_file(cell: Cell, meeting: Path, report: Report) -> ExposeFile | None:
             f"exposé « {typed} » refusé : le dossier « {folder} » est un lien vers "
             f"« {folder.resolve()} », hors du dossier de la réunion ; remplacez ce lien par un "
             "vrai dossier « exposes » qui contient les exposés.",
+            code="expose.folder-linked-outside",
         )
         return None
     outside = (
@@ -75,6 +76,7 @@ def expose_file(cell: Cell, meeting: Path, report: Report) -> ExposeFile | None:
             cell.place,
             f"exposé « {typed} » refusé : indiquez le nom d’un fichier du dossier « {folder} » "
             "(« exposes/01.docx » ou « 01.docx »), sans chemin qui en sorte.",
+            code="expose.path-outside",
         )
         return None
     suffix = "." + parts[-1].rsplit(".", 1)[-1].lower()
@@ -84,17 +86,19 @@ def expose_file(cell: Cell, meeting: Path, report: Report) -> ExposeFile | None:
             f"exposé « {typed} » : le format {suffix} n’est pas lu ; ouvrez ce document dans Word "
             f"ou LibreOffice, enregistrez-le au format Word (.docx) dans le dossier « {folder} » "
             f"et indiquez « {EXPOSES}/{parts[-1][: -len(suffix)]}.docx ».",
+            code="expose.not-docx",
         )
         return None
     if not path.is_file():
         report.error(
             cell.place,
             f"exposé « {typed} » introuvable dans le dossier « {folder} » ({_listing(folder)}).",
+            code="expose.not-found",
         )
         return None
     refused = _refusal(path)
     if refused:
-        report.error(cell.place, f"exposé « {typed} » : {refused}")
+        report.error(cell.place, f"exposé « {typed} » : {refused}", code=refused.code)
         return None
     return ExposeFile(path, typed, cell.place)
 
@@ -111,8 +115,10 @@ def _listing(folder: Path) -> str:
     return "ce dossier n’existe pas" if not folder.is_dir() else "ce dossier est vide"
 
 
-def _refusal(path: Path) -> str:
-    """Why the Word document ``path`` cannot be embedded, or ""."""
+def _refusal(path: Path) -> zipguard.Refusal:
+    """Why the Word document ``path`` cannot be embedded (its message, with its
+    ``code``), or "": the zip judged by :func:`zipguard.refusal`, then Word's
+    own parts."""
     refused = zipguard.refusal(path, "ce document", count_rows=False)
     if refused:
         return refused
@@ -121,9 +127,10 @@ def _refusal(path: Path) -> str:
     try:
         return _linked_picture(docx.Document(str(path)))
     except Exception:  # noqa: BLE001 - not a zip, not Word, a broken part…
-        return (
+        return zipguard.Refusal(
             "ce fichier n’est pas un document Word (.docx) valide ; ouvrez-le dans Word ou "
-            "LibreOffice et enregistrez-le au format .docx."
+            "LibreOffice et enregistrez-le au format .docx.",
+            code="expose.not-word",
         )
 
 
@@ -135,7 +142,7 @@ _PICTURES = (
 )
 
 
-def _linked_picture(document: Any) -> str:
+def _linked_picture(document: Any) -> zipguard.Refusal:
     """Why a Word exposé cannot be embedded, or "": a picture it only links
     to a file (Word's « Lier au fichier ») would show nowhere but on its
     author's computer. A picture it stores as well is embedded, its link
@@ -146,11 +153,12 @@ def _linked_picture(document: Any) -> str:
         rel = rels.get(rid or "")
         if picture.get(f"{_R}embed") or not rid or rel is not None and not rel.is_external:
             continue
-        return (
+        return zipguard.Refusal(
             f"ce document montre une image liée au fichier « {rel.target_ref if rel else rid} » "
             "au lieu de la contenir : elle ne pourrait pas s’afficher dans le procès-verbal. Dans "
             "Word, Fichier > Informations > Modifier les liens d’accès aux fichiers, cochez "
             "« Enregistrer l’image dans le document » et enregistrez l’exposé (ou insérez "
-            "l’image de nouveau sans la lier au fichier)."
+            "l’image de nouveau sans la lier au fichier).",
+            code="expose.linked-picture",
         )
-    return ""
+    return zipguard.Refusal()

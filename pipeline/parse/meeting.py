@@ -63,6 +63,7 @@ def parse_meeting(source: MeetingSource, report: Report) -> Meeting | None:
         report.error(
             sheets["presences"].place,
             "aucun membre : une ligne par membre en exercice est attendue.",
+            code="presence.no-members",
         )
 
     names = Names([p.member for p in presences], unreadable)

@@ -41,6 +41,7 @@ class Names:
             cell.place,
             f"{role} « {text} » introuvable dans la feuille « Présences » : attendu le prénom et "
             f"le nom d’un membre.{hint}",
+            code="member.unknown-name",
         )
         return None
 
@@ -87,6 +88,7 @@ def parse_presences(
                 first_move.place,
                 f"une arrivée ou un départ concerne un membre présent, or le statut est "
                 f"« {status.value} ».",
+                code="presence.move-not-present",
             )
         if None in (feminine, status, first_cell, last_cell):
             if first_cell and last_cell and unreadable is not None:
@@ -96,7 +98,9 @@ def parse_presences(
         key = fold(f"{first} {last}")
         if key in seen:
             report.error(
-                row.place, f"« {first} {last} » figure deux fois (aussi à la {seen[key]})."
+                row.place,
+                f"« {first} {last} » figure deux fois (aussi à la {seen[key]}).",
+                code="presence.duplicate-member",
             )
             continue
         seen[key] = row.place
@@ -125,12 +129,14 @@ def _check_substitute(
         report.error(
             replace(place, column="Suppléé par"),
             "statut « suppléé » : indiquez dans « Suppléé par » le nom du suppléant qui siège.",
+            code="presence.substitute-missing",
         )
     elif substitute is not None and status not in (None, Status.SUBSTITUTED):
         report.error(
             substitute.place,
             f"un suppléant est indiqué mais le statut est « {status.value} » : "
             "mettez le statut « suppléé » ou videz la cellule.",
+            code="presence.unexpected-substitute",
         )
 
 
@@ -160,6 +166,7 @@ def _check_moves(row: PresenceRow, numbers: set[int], order: list[int], report: 
             report.error(
                 row.moves[key].place,
                 f"aucune délibération n° {number} dans la feuille « Délibérations ».",
+                code="deliberation.unknown-number",
             )
     both = m.arrival in numbers and m.departure in numbers
     if both and order.index(m.arrival) > order.index(m.departure):
@@ -167,4 +174,5 @@ def _check_moves(row: PresenceRow, numbers: set[int], order: list[int], report: 
             row.moves["arrivee"].place,
             f"{m.name} arrive au point {m.arrival} après être {'partie' if m.feminine else 'parti'} "
             f"au point {m.departure}.",
+            code="presence.arrival-after-departure",
         )

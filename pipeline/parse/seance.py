@@ -58,28 +58,48 @@ def seance_fields(sheet: Sheet, report: Report) -> dict[str, Cell]:
         value_cell = cells[1] if len(cells) > 1 else None
         if name_cell.value is None:
             if value_cell is not None and value_cell.value is not None:
-                report.error(name_cell.place, "valeur sans nom de champ en colonne A.")
+                report.error(
+                    name_cell.place,
+                    "valeur sans nom de champ en colonne A.",
+                    code="seance.value-without-field",
+                )
             continue
         key = fold(values.text(name_cell))
         field = FIELDS.get(key)
         if field is None:
             close = difflib.get_close_matches(key, list(FIELDS), n=1, cutoff=0.6)
             hint = f" Vouliez-vous dire « {FIELDS[close[0]].title} » ?" if close else ""
-            report.error(name_cell.place, f"champ inconnu « {values.text(name_cell)} ».{hint}")
+            report.error(
+                name_cell.place,
+                f"champ inconnu « {values.text(name_cell)} ».{hint}",
+                code="seance.unknown-field",
+            )
             continue
         if key in found:
-            report.error(name_cell.place, f"le champ « {field.title} » apparaît deux fois.")
+            report.error(
+                name_cell.place,
+                f"le champ « {field.title} » apparaît deux fois.",
+                code="seance.duplicate-field",
+            )
             continue
         if value_cell is None or value_cell.value is None:
             continue
         value_cell = with_column(value_cell, field.title)
         if not field.supported:
-            report.error(value_cell.place, f"le champ « {field.title} » {NOT_YET}.")
+            report.error(
+                value_cell.place,
+                f"le champ « {field.title} » {NOT_YET}.",
+                code="seance.field-not-supported",
+            )
             continue
         found[key] = value_cell
     for key, field in FIELDS.items():
         if field.required and key not in found:
-            report.error(sheet.place, f"champ obligatoire « {field.title} » manquant ou vide.")
+            report.error(
+                sheet.place,
+                f"champ obligatoire « {field.title} » manquant ou vide.",
+                code="seance.missing-field",
+            )
     return found
 
 
@@ -118,6 +138,7 @@ def read_seance(fields: dict[str, Cell], report: Report) -> Seance:
                 cell.place,
                 f"texte trop long ({len(values.text(cell))} caractères) : un nom de moins de "
                 f"{MAX_NAME} caractères est attendu.",
+                code="seance.name-too-long",
             )
 
     def get(name: str, reader: Callable[..., Any], *args: Any) -> Any:
@@ -155,6 +176,7 @@ def vote_record(cell: Cell, report: Report) -> VoteRecord | None:
                 cell.place,
                 f"vote illisible « {raw} » : attendu « unanimité » ou des décomptes comme "
                 "« 12 pour, 1 contre, 2 abstentions ».",
+                code="seance.unreadable-previous-vote",
             )
             return None
         found[COUNT_WORDS[m[2]]] += int(m[1])
@@ -171,6 +193,7 @@ def threshold(cell: Cell, report: Report) -> str | int | None:
     report.error(
         cell.place,
         f"valeur inconnue « {values.text(cell)} » : attendu {THRESHOLD.expected}.",
+        code=THRESHOLD.code,
     )
     return None
 
@@ -180,7 +203,9 @@ def read_siret(seance: Seance, report: Report) -> str:
     siret = seance.text("SIRET").replace(" ", "")
     if siret and not re.fullmatch(r"\d{14}", siret):
         report.error(
-            seance.cell("SIRET").place, f"SIRET attendu sur 14 chiffres, trouvé « {siret} »."
+            seance.cell("SIRET").place,
+            f"SIRET attendu sur 14 chiffres, trouvé « {siret} ».",
+            code="seance.invalid-siret",
         )
     return siret
 
@@ -207,25 +232,30 @@ def check_seance(seance: Seance, place: Place, report: Report) -> None:
             place,
             "champ « Vote du procès-verbal précédent » manquant : indiquez comment le "
             "procès-verbal précédent a été adopté (« unanimité » ou les décomptes).",
+            code="seance.previous-vote-missing",
         )
     if has_vote and not has_previous:
         report.error(
             seance.cell("Vote du procès-verbal précédent").place,
             "vote sans date : indiquez la date de la réunion dans le champ « Procès-verbal précédent ».",
+            code="seance.previous-date-missing",
         )
     date, convocation = seance.date, seance.convocation
     if date and convocation and convocation > date:
         report.error(
             seance.cell("Date de convocation").place,
             f"la convocation ({convocation.strftime('%d/%m/%Y')}) est postérieure à la séance ({date.strftime('%d/%m/%Y')}).",
+            code="seance.convocation-after-meeting",
         )
     elif date and convocation and clear_days(convocation, date) < MIN_CLEAR_DAYS:
         report.warning(
             seance.cell("Date de convocation").place,
             f"moins de {MIN_CLEAR_DAYS} jours francs entre la convocation et la séance.",
+            code="seance.short-notice",
         )
     if seance.opening and seance.closing and seance.closing <= seance.opening:
         report.error(
             seance.cell("Heure de clôture").place,
             "l’heure de clôture précède l’heure d’ouverture.",
+            code="seance.closing-before-opening",
         )

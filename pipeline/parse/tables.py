@@ -35,6 +35,7 @@ def gather_sheets(source: MeetingSource, report: Report) -> dict[str, Sheet]:
                     sheet.place,
                     f"la feuille « {SHEET_TITLES[sheet.key]} » apparaît deux fois dans cette "
                     f"réunion (aussi dans {first.place}) : gardez-en une seule.",
+                    code="sheet.duplicate",
                 )
             else:
                 sheets[sheet.key] = sheet
@@ -48,6 +49,7 @@ def gather_sheets(source: MeetingSource, report: Report) -> dict[str, Sheet]:
                     Place(source.name),
                     f"feuille obligatoire « {SHEET_TITLES[key]} » introuvable dans les classeurs "
                     f"de la réunion ({names}).",
+                    code="sheet.missing",
                 )
     return sheets
 
@@ -84,9 +86,12 @@ def _header(sheet: Sheet, report: Report) -> dict[str, tuple[int, str]]:
             report.warning(
                 cell.place,
                 f"colonne « {title} » ignorée : elle n’est pas reconnue (colonnes : {known}).",
+                code="column.unknown",
             )
         elif key in index:
-            report.error(cell.place, f"la colonne « {title} » apparaît deux fois.")
+            report.error(
+                cell.place, f"la colonne « {title} » apparaît deux fois.", code="column.duplicate"
+            )
         else:
             index[key] = (i, title)
     for key, col in columns.items():
@@ -94,6 +99,7 @@ def _header(sheet: Sheet, report: Report) -> dict[str, tuple[int, str]]:
             report.error(
                 Place(sheet.file, sheet.name, row=header[0].place.row),
                 f"colonne obligatoire « {col.title} » introuvable dans la ligne d’en-têtes.",
+                code="column.missing",
             )
     return index
 
@@ -105,7 +111,11 @@ def table(sheet: Sheet, report: Report) -> Iterator[Row]:
     columns = COLUMNS[sheet.key]
     if not sheet.grid:
         if not sheet.refused:  # a refused sheet has its own message already
-            report.error(sheet.place, "la feuille est vide : attendu une ligne d’en-têtes.")
+            report.error(
+                sheet.place,
+                "la feuille est vide : attendu une ligne d’en-têtes.",
+                code="sheet.empty",
+            )
         return
     index = _header(sheet, report)
     base, make = sheet.place, tuple.__new__  # Cell's __new__ without its Python frame
@@ -125,11 +135,16 @@ def table(sheet: Sheet, report: Report) -> Iterator[Row]:
             continue
         place = Place(sheet.file, sheet.name, row=r)
         for key in unsupported.intersection(found):
-            report.error(found[key].place, f"la colonne « {columns[key].title} » {NOT_YET_F}.")
+            report.error(
+                found[key].place,
+                f"la colonne « {columns[key].title} » {NOT_YET_F}.",
+                code="column.not-supported",
+            )
         for key, col in required:
             if key not in found and col.unless not in found:
                 report.error(
                     Place(sheet.file, sheet.name, row=r, column=col.title),
                     "cellule vide : cette colonne est obligatoire.",
+                    code="cell.required-empty",
                 )
         yield Row(r, place, found, headers)

@@ -24,6 +24,7 @@ def _money(row: Row, key: str, report: Report) -> Decimal | None:
         report.error(
             cell.place,
             f"montant négatif « {values.shown(cell.value)} » : attendu un nombre positif ou nul.",
+            code="tariff.negative-amount",
         )
         return None
     return value
@@ -43,6 +44,7 @@ def parse_tariffs(sheet: Sheet, report: Report) -> list[Tariff]:
                 row.cells["plancher"].place,
                 f"le plancher ({values.shown(row.cells['plancher'].value)}) dépasse le plafond "
                 f"({values.shown(row.cells['plafond'].value)}).",
+                code="tariff.floor-above-ceiling",
             )
         if service is None or category is None or rate is None:
             continue
@@ -52,6 +54,7 @@ def parse_tariffs(sheet: Sheet, report: Report) -> list[Tariff]:
                 row.place,
                 f"le couple Service « {values.text(service)} » / Catégorie « {values.text(category)} » "
                 f"figure déjà à la {seen[pair]} : un seul tarif par catégorie d’un service.",
+                code="tariff.duplicate",
             )
             continue
         seen[pair] = row.place
@@ -83,6 +86,7 @@ def parse_contributions(
             sheet.place,
             "une feuille « Contributions » demande une feuille « Tarifs » qui donne le tarif "
             "de chaque service et catégorie.",
+            code="contribution.no-tariffs-sheet",
         )
         return []
     known = {t.key: t for t in tariffs}
@@ -99,6 +103,7 @@ def parse_contributions(
                 report.error(
                     quantity_cell.place,
                     f"quantité négative « {values.shown(quantity_cell.value)} ».",
+                    code="contribution.negative-quantity",
                 )
                 quantity = None
         if None in (payer, service, category, quantity):
@@ -109,6 +114,7 @@ def parse_contributions(
                 row.place,
                 f"aucun tarif pour le service « {values.text(service)} » et la catégorie "
                 f"« {values.text(category)} » dans la feuille « Tarifs ».",
+                code="contribution.unknown-tariff",
             )
             continue
         tariff = known[pair]
@@ -118,6 +124,7 @@ def parse_contributions(
                 row.place,
                 f"« {values.text(payer)} » figure déjà pour ce service à la {seen[who]} : "
                 "sa contribution sera comptée deux fois.",
+                code="contribution.duplicate-payer",
             )
         seen[who] = row.place
         out.append(
@@ -138,4 +145,5 @@ def check_cited_services(
                 replace(item.place, column="Tarifs"),
                 f"service « {item.tariff_service} » introuvable dans la feuille « Tarifs » "
                 f"(services : {known}).",
+                code="tariff.unknown-service",
             )

@@ -64,7 +64,9 @@ def decimal(cell: Cell, report: Report, what: str = "un nombre") -> Decimal | No
             return Decimal(re.sub(r"[ \u00a0\u202f]", "", raw).replace(",", "."))
         if _EN_NUMBER.match(raw):
             return Decimal(raw)
-    report.error(cell.place, f"{what} attendu, trouvé « {shown(value)} ».")
+    report.error(
+        cell.place, f"{what} attendu, trouvé « {shown(value)} ».", code="value.not-a-number"
+    )
     return None
 
 
@@ -82,7 +84,11 @@ def whole(cell: Cell, report: Report, minimum: int = 0) -> int | None:
             if minimum == 0
             else f"nombre entier au moins égal à {minimum}"
         )
-        report.error(cell.place, f"{expected} attendu, trouvé « {shown(cell.value)} ».")
+        report.error(
+            cell.place,
+            f"{expected} attendu, trouvé « {shown(cell.value)} ».",
+            code="value.not-a-whole-number",
+        )
         return None
     return int(number)
 
@@ -109,10 +115,16 @@ def date(cell: Cell, report: Report) -> dt.date | None:
             try:
                 return dt.date(*parts)
             except ValueError:
-                report.error(cell.place, f"« {raw} » n’est pas une date qui existe.")
+                report.error(
+                    cell.place,
+                    f"« {raw} » n’est pas une date qui existe.",
+                    code="value.impossible-date",
+                )
                 return None
     report.error(
-        cell.place, f"date attendue (JJ/MM/AAAA ou AAAA-MM-JJ), trouvé « {shown(value)} »."
+        cell.place,
+        f"date attendue (JJ/MM/AAAA ou AAAA-MM-JJ), trouvé « {shown(value)} ».",
+        code="value.not-a-date",
     )
     return None
 
@@ -137,7 +149,11 @@ def time(cell: Cell, report: Report) -> dt.time | None:
         hours, minutes = int(found[1]), int(found[2] or 0)
         if hours < 24 and minutes < 60:
             return dt.time(hours, minutes)
-    report.error(cell.place, f"heure attendue (17:00, 17h00 ou 17 h), trouvé « {shown(value)} ».")
+    report.error(
+        cell.place,
+        f"heure attendue (17:00, 17h00 ou 17 h), trouvé « {shown(value)} ».",
+        code="value.not-a-time",
+    )
     return None
 
 
@@ -149,6 +165,7 @@ def choice(cell: Cell, report: Report, vocabulary: Vocabulary) -> Any:
     report.error(
         cell.place,
         f"valeur inconnue « {shown(cell.value)} » : attendu {vocabulary.expected}.",
+        code=vocabulary.code,
     )
     return None
 

@@ -39,6 +39,7 @@ FORMATS = {
 }
 SKIPPED_FOLDERS = {"exposes", "templates"}
 DEFAULT_SHEET_NAMES = {"feuil1", "feuille1", "sheet1"}
+NOT_A_WORKBOOK = "file.not-a-workbook"  # the code of « ce fichier n’est pas un classeur … lisible »
 
 _SHEET_BY_FOLDED = {name: key for key, names in SHEETS.items() for name in names}
 
@@ -185,10 +186,12 @@ def _open(path: Path, report: Report) -> _Book | None:
         with path.open("rb") as f:
             head = f.read(8)
     except OSError as exc:
-        report.error(place, f"impossible de lire le fichier ({exc.strerror}).")
+        report.error(
+            place, f"impossible de lire le fichier ({exc.strerror}).", code="file.unreadable"
+        )
         return None
     if not head:
-        report.error(place, f"le fichier est vide : attendu {expected}.")
+        report.error(place, f"le fichier est vide : attendu {expected}.", code="file.empty")
         return None
     ole = head.startswith(b"\xd0\xcf\x11\xe0")
     if ole and suffix != ".xls":
@@ -196,27 +199,28 @@ def _open(path: Path, report: Report) -> _Book | None:
             place,
             "ce classeur est protégé par un mot de passe ou enregistré dans l’ancien format "
             "Excel 97-2003 : enregistrez-le sans mot de passe au format .xlsx.",
+            code="file.password-or-old-format",
         )
         return None
     if not ole and suffix == ".xls" or not head.startswith(b"PK") and suffix != ".xls":
-        report.error(place, f"ce fichier n’est pas {expected} lisible.")
+        report.error(place, f"ce fichier n’est pas {expected} lisible.", code=NOT_A_WORKBOOK)
         return None
     shapes: dict[str, survey.Shape] = {}
     if suffix != ".xls":  # a zip: judged, then surveyed
         kept: dict[str, bytes] = {}  # the parts as scanned, not expanded a second time
         refusal = zipguard.refusal(path, "ce classeur", count_rows=True, kept=kept)
         if refusal:
-            report.error(place, refusal)
+            report.error(place, str(refusal), code=refusal.code)
             return None
         try:
             read = survey.ods_shapes if suffix == ".ods" else survey.xlsx_shapes
             shapes = read(path, kept) if suffix != ".ods" else read(path)
             kept.clear()
         except DefusedXmlException:
-            report.error(place, f"ce classeur {zipguard.HOSTILE_XML}.")
+            report.error(place, f"ce classeur {zipguard.HOSTILE_XML}.", code="xml.declaration")
             return None
         except (zipfile.BadZipFile, KeyError, ValueError, SyntaxError, OSError):
-            report.error(place, f"ce fichier n’est pas {expected} lisible.")
+            report.error(place, f"ce fichier n’est pas {expected} lisible.", code=NOT_A_WORKBOOK)
             return None
     else:  # .xls: the reader builds every sheet as it opens the file, so all are judged now
         from pipeline.read import xls_survey
@@ -224,22 +228,27 @@ def _open(path: Path, report: Report) -> _Book | None:
         try:
             shapes = xls_survey.xls_shapes(path)
         except xls_survey.Unreadable as exc:
-            report.error(place, str(exc) or f"ce fichier n’est pas {expected} lisible.")
+            report.error(
+                place, str(exc) or f"ce fichier n’est pas {expected} lisible.", code=exc.code
+            )
             return None
         far = {n: s for n, s in shapes.items() if s.rectangle > survey.MAX_RECTANGLE}
         for name, shape in far.items():  # said of the file: none of its sheets is read
-            report.error(place, xls_survey.too_large(name, shape))
+            refusal = xls_survey.too_large(name, shape)
+            report.error(place, str(refusal), code=refusal.code)
         if far:
             return None
     try:
         reader = python_calamine.CalamineWorkbook.from_path(str(path))
     except python_calamine.PasswordError:
         report.error(
-            place, "ce classeur est protégé par un mot de passe : enregistrez-le sans mot de passe."
+            place,
+            "ce classeur est protégé par un mot de passe : enregistrez-le sans mot de passe.",
+            code="file.password",
         )
         return None
     except Exception as exc:  # noqa: BLE001 - any malformed part: never a traceback
-        report.error(place, _unreadable(expected, exc))
+        report.error(place, _unreadable(expected, exc), code=NOT_A_WORKBOOK)
         return None
     return _Book(reader, shapes, suffix)
 
@@ -277,6 +286,7 @@ def _read_workbook(path: Path, report: Report) -> list[Sheet]:
             f"le format {path.suffix} n’est pas encore pris en charge (formats lus : "
             f"{', '.join(sorted(WORKBOOK_SUFFIXES))}) : enregistrez le classeur au format "
             "Excel (.xlsx).",
+            code="file.unsupported-format",
         )
         return []
     book = _open(path, report)
@@ -294,6 +304,7 @@ def _read_workbook(path: Path, report: Report) -> list[Sheet]:
             report.warning(
                 Place(path.name, title),
                 f"feuille ignorée : son nom n’est pas reconnu (feuilles attendues : {known}).",
+                code="sheet.unknown-name",
             )
             continue
         sheets.append(_read_sheet(book, title, key, path.name, report))
@@ -323,13 +334,16 @@ def _read_sheet(book: _Book, title: str, key: str, file: str, report: Report) ->
             base.with_cell(shape.far, 0, "") if shape.far else base,
             f"valeur isolée très loin du tableau (la feuille irait jusqu’à la ligne {rows} et la "
             f"colonne {survey.column_letters(shape.columns)}) : videz cette cellule.",
+            code=survey.FAR_CELL,
         )
         return refused
     try:
         sheet = book.reader.get_sheet_by_name(title)
         table = sheet.to_python(skip_empty_area=False)
     except Exception:  # noqa: BLE001 - a malformed sheet: never a traceback
-        report.error(base, "cette feuille est endommagée et ne peut pas être lue.")
+        report.error(
+            base, "cette feuille est endommagée et ne peut pas être lue.", code="sheet.damaged"
+        )
         return refused
     skip: set[tuple[int, int]] = set()
     if shape is not None:
@@ -337,6 +351,7 @@ def _read_sheet(book: _Book, title: str, key: str, file: str, report: Report) ->
             report.error(
                 base.with_cell(ref, _row_of(ref), ""),
                 f"la formule de cette cellule donne une erreur ({code}).",
+                code="cell.formula-error",
             )
             skip.add(_position(ref))
         for ref in shape.unset:
@@ -344,6 +359,7 @@ def _read_sheet(book: _Book, title: str, key: str, file: str, report: Report) ->
                 base.with_cell(ref, _row_of(ref), ""),
                 "formule sans valeur calculée : ouvrez le classeur dans Excel ou "
                 "LibreOffice Calc et enregistrez-le pour que le résultat soit stocké.",
+                code="cell.formula-not-computed",
             )
             skip.add(_position(ref))
     # row → {column → value}, filled cells only (both 1-based). A hundred
@@ -388,6 +404,7 @@ def _read_sheet(book: _Book, title: str, key: str, file: str, report: Report) ->
         report.warning(
             base.with_cell(_place(base, *beyond).cell, 0, ""),
             f"cellules au-delà de la colonne {survey.column_letters(MAX_COLUMNS)} ignorées.",
+            code="sheet.too-many-columns",
         )
     merged = (
         shape.merged
@@ -404,6 +421,7 @@ def _read_sheet(book: _Book, title: str, key: str, file: str, report: Report) ->
             base,
             f"plus de {MAX_CELLS:,} cellules remplies".replace(",", "\u202f")
             + " : aucune séance n’en a autant ; la feuille est refusée.",
+            code="sheet.too-many-cells",
         )
         return refused
     return Sheet(key, title, file, tuple(grid.items()))  # rows in order already
@@ -418,6 +436,7 @@ def _remove_controls(cells: dict[int, Any], base: Place, r: int, report: Report)
                 _place(base, r, c),
                 "caractères de contrôle invisibles supprimés (ils ne peuvent pas figurer dans un "
                 "document Word).",
+                code="cell.control-characters",
             )
             value = _CONTROL.sub("", value).strip()
             if value:

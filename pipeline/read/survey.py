@@ -68,6 +68,9 @@ def column_letters(n: int) -> str:
     return letters
 
 
+FAR_CELL = "sheet.far-cell"  # the code of the problem :func:`far_away` words
+
+
 def far_away(shape: Shape) -> str:
     """What to say, in French, of a sheet whose rectangle passes
     :data:`MAX_RECTANGLE` because of the cell ``shape.far``."""

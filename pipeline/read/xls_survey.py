@@ -22,8 +22,8 @@ from pathlib import Path
 
 import olefile
 
-from pipeline.read.survey import Shape, column_letters, far_away
-from pipeline.zipguard import MAX_FILE_BYTES
+from pipeline.read.survey import FAR_CELL, Shape, column_letters, far_away
+from pipeline.zipguard import MAX_FILE_BYTES, Refusal
 
 # Record types (MS-XLS 2.3).
 BOF, EOF, BOUNDSHEET, CODEPAGE, DIMENSIONS = 0x0809, 0x000A, 0x0085, 0x0042, 0x0200
@@ -40,7 +40,12 @@ _U32 = 2**32
 
 class Unreadable(Exception):
     """An .xls the survey cannot walk: the reader must not open it either.
-    The message, when there is one, says why in French."""
+    The message, when there is one, says why in French; ``code`` names the
+    kind of problem (« area.what »)."""
+
+    def __init__(self, message: str = "", code: str = "file.not-a-workbook"):
+        super().__init__(*([message] if message else []))
+        self.code = code
 
 
 def xls_shapes(path: Path) -> dict[str, Shape]:
@@ -48,7 +53,10 @@ def xls_shapes(path: Path) -> dict[str, Shape]:
     names the cell that reaches farthest, or is empty when the sheet's
     declared DIMENSIONS reach farther than any of its cells."""
     if path.stat().st_size > MAX_FILE_BYTES:
-        raise Unreadable(f"ce classeur est trop volumineux (plus de {MAX_FILE_BYTES // 2**20} Mo).")
+        raise Unreadable(
+            f"ce classeur est trop volumineux (plus de {MAX_FILE_BYTES // 2**20} Mo).",
+            "file.too-large",
+        )
     stream = _workbook_stream(path)
     shapes: dict[str, Shape] = {}
     for name, start in _sheets(stream):
@@ -58,17 +66,18 @@ def xls_shapes(path: Path) -> dict[str, Shape]:
     return shapes
 
 
-def too_large(name: str, shape: Shape) -> str:
-    """What to say, in French, of sheet ``name`` whose rectangle is absurd.
-    The whole file is refused (the reader cannot open one sheet alone): the
-    message, given for the file, names the sheet and the cell."""
+def too_large(name: str, shape: Shape) -> Refusal:
+    """What to say, in French, of sheet ``name`` whose rectangle is absurd,
+    with its code. The whole file is refused (the reader cannot open one
+    sheet alone): the message, given for the file, names the sheet and the cell."""
     if shape.far:
-        return f"feuille « {name} », cellule {shape.far} : {far_away(shape)}"
+        return Refusal(f"feuille « {name} », cellule {shape.far} : {far_away(shape)}", FAR_CELL)
     rows, columns = (f"{n:,}".replace(",", "\u202f") for n in (shape.rows, shape.columns))
-    return (
+    return Refusal(
         f"feuille « {name} » : dimensions déclarées aberrantes ({rows} lignes, {columns} "
         "colonnes) : le fichier est sans doute endommagé ; ouvrez-le dans Excel ou LibreOffice "
-        "Calc et enregistrez-le de nouveau."
+        "Calc et enregistrez-le de nouveau.",
+        "sheet.absurd-dimensions",
     )
 
 

@@ -19,7 +19,19 @@ from pipeline.model import ExposeFile
 
 
 class TemplateError(Exception):
-    """A template that cannot be rendered; the message is for the clerk."""
+    """A template that cannot be rendered; the message is for the clerk,
+    ``code`` names the kind of problem (« area.what ») for the report."""
+
+    def __init__(self, message: str, *, code: str):
+        super().__init__(message)
+        self.code = code
+
+    def __reduce__(self):  # from a worker process: the code crosses with the message
+        return _template_error, (str(self), self.code)
+
+
+def _template_error(message: str, code: str) -> TemplateError:
+    return TemplateError(message, code=code)
 
 
 # The document properties docxtpl renders (title, subject…), as text.
@@ -39,9 +51,9 @@ def environment(xml: bool = True):
 
 def limit_error(template: Path, exc: Exception) -> TemplateError:
     """A template over the sandbox's limits, out of memory or recursion."""
-    from pipeline.render.sandbox import failure
+    from pipeline.render.sandbox import failure, failure_code
 
-    return TemplateError(f"modèle {template.name} : {failure(exc)}")
+    return TemplateError(f"modèle {template.name} : {failure(exc)}", code=failure_code(exc))
 
 
 def _properties(tpl, sources: dict[str, str], context: dict[str, Any], env) -> None:
@@ -107,7 +119,8 @@ def _embed(value: Any, tpl, template: Path, embedded: list[_Embedded]) -> Any:
             raise TemplateError(
                 f"modèle {template.name} : l’exposé « {value.name} » ({value.place}) ne peut pas "
                 f"y être inséré ({type(exc).__name__}) ; ouvrez-le dans Word ou LibreOffice et "
-                "enregistrez-le de nouveau au format .docx."
+                "enregistrez-le de nouveau au format .docx.",
+                code="expose.cannot-embed",
             ) from None
         embedded.append(_Embedded(xml, value))
         return embedded[-1]
@@ -125,10 +138,10 @@ def render(template: Path, context: dict[str, Any]) -> bytes:
     from docxtpl import DocxTemplate
 
     if not template.is_file():
-        raise TemplateError(f"modèle {template.name} introuvable.")
+        raise TemplateError(f"modèle {template.name} introuvable.", code="template.not-found")
     refused = zipguard.refusal(template, "ce modèle", count_rows=False)
     if refused:
-        raise TemplateError(f"modèle {template.name} : {refused}")
+        raise TemplateError(f"modèle {template.name} : {refused}", code=refused.code)
     embedded: list[_Embedded] = []
     try:
         tpl = DocxTemplate(str(template))
@@ -145,7 +158,8 @@ def render(template: Path, context: dict[str, Any]) -> bytes:
             raise TemplateError(
                 f"modèle {template.name} : l’exposé « {embedded[0]._source.name} » y est imprimé "
                 "au milieu d’un paragraphe ; la balise « {{p d.expose_document }} » (avec « p ») "
-                "doit être seule dans son paragraphe (voir docs/templates.md)."
+                "doit être seule dans son paragraphe (voir docs/templates.md).",
+                code="template.expose-inline",
             )
         buffer = io.BytesIO()
         tpl.save(buffer)
@@ -158,7 +172,8 @@ def render(template: Path, context: dict[str, Any]) -> bytes:
         raise TemplateError(
             f"modèle {template.name} : l’exposé « {left_out[0].name} » ({left_out[0].place}) n’y "
             "est pas imprimé ; ajoutez, seule dans un paragraphe, la balise "
-            "« {{p d.expose_document }} » (voir docs/templates.md)."
+            "« {{p d.expose_document }} » (voir docs/templates.md).",
+            code="template.expose-not-printed",
         )
     return buffer.getvalue()
 
@@ -176,33 +191,46 @@ def _failure(template: Path, exc: Exception) -> TemplateError:
         what = f"à « {found[1]} » " if found else ""
         return TemplateError(
             f"modèle {template.name} : accès interdit {what}: un modèle n’utilise que les "
-            "variables prévues (docs/templates.md)."
+            "variables prévues (docs/templates.md).",
+            code="template.forbidden",
         )
     if isinstance(exc, jinja2.TemplateNotFound):
         return TemplateError(
             f"modèle {template.name} : accès interdit : un modèle ne peut pas inclure d’autre "
-            f"fichier (« {exc.name} »)."
+            f"fichier (« {exc.name} »).",
+            code="template.forbidden-include",
         )
     if isinstance(exc, jinja2.UndefinedError):
+        said, code = _undefined(exc)
         return TemplateError(
-            f"modèle {template.name} : {_undefined(exc)} ; les variables disponibles sont "
-            "décrites dans docs/templates.md."
+            f"modèle {template.name} : {said} ; les variables disponibles sont "
+            "décrites dans docs/templates.md.",
+            code=code,
         )
     if isinstance(exc, jinja2.TemplateSyntaxError):
-        return TemplateError(f"modèle {template.name} : balise mal formée ({exc.message}).")
+        return TemplateError(
+            f"modèle {template.name} : balise mal formée ({exc.message}).",
+            code="template.malformed-tag",
+        )
     # Not a valid .docx, a broken part…
     return TemplateError(
         f"modèle {template.name} : impossible de l’utiliser, ce n’est pas un document Word "
-        f"valide ({type(exc).__name__})."
+        f"valide ({type(exc).__name__}).",
+        code="template.not-a-docx",
     )
 
 
-def _undefined(exc: Exception) -> str:
-    """Jinja says "'dict object' has no attribute 'x'" or "'x' is undefined"."""
+def _undefined(exc: Exception) -> tuple[str, str]:
+    """Jinja says "'dict object' has no attribute 'x'" or "'x' is undefined":
+    what to say of it, and its code."""
     message = str(exc)
     if "has no attribute" in message:
         name = message.split("has no attribute", 1)[1].strip().strip("'")
         if name.startswith("_"):
-            return f"accès interdit à « {name} » : un modèle n’utilise que les variables prévues"
-        return f"attribut inconnu « {name} »"
-    return f"variable inconnue « {message.replace(' is undefined', '').strip(chr(39))} »"
+            return (
+                f"accès interdit à « {name} » : un modèle n’utilise que les variables prévues",
+                "template.forbidden",
+            )
+        return f"attribut inconnu « {name} »", "template.unknown-variable"
+    name = message.replace(" is undefined", "").strip(chr(39))
+    return f"variable inconnue « {name} »", "template.unknown-variable"

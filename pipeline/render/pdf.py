@@ -11,6 +11,7 @@ import shutil
 import subprocess
 import tempfile
 from pathlib import Path
+from typing import NamedTuple
 
 # PDF/A needs the JSON form of the filter options (LibreOffice 7.4 and later);
 # the older "SelectPdfVersion=2" form silently gives a plain PDF.
@@ -24,6 +25,14 @@ INSTALL = (
 )
 
 
+class Failure(NamedTuple):
+    """Why a document has no PDF: its code (« area.what ») and, in French,
+    the message."""
+
+    code: str
+    message: str
+
+
 def soffice() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
@@ -32,12 +41,14 @@ def _flat(text: str) -> str:
     return re.sub(r"\s+", " ", text.replace("\u00a0", " ").replace("\u202f", " ")).strip()
 
 
-def convert(documents: list[tuple[bytes, str]]) -> list[bytes | str]:
-    """For each (docx bytes, heading), the PDF/A bytes, or a French message
-    saying why there is none."""
+def convert(documents: list[tuple[bytes, str]]) -> list[bytes | Failure]:
+    """For each (docx bytes, heading), the PDF/A bytes, or the
+    :class:`Failure` saying why there is none."""
     from pypdf import PdfReader
 
-    results: list[bytes | str] = ["LibreOffice n’a pas été lancé."] * len(documents)
+    results: list[bytes | Failure] = [
+        Failure("pdf.not-started", "LibreOffice n’a pas été lancé.")
+    ] * len(documents)
     if not documents:
         return results
     with tempfile.TemporaryDirectory(prefix="make-minutes-pdf-") as tmp:
@@ -68,21 +79,29 @@ def convert(documents: list[tuple[bytes, str]]) -> list[bytes | str]:
                 env={**os.environ, "SAL_USE_VCLPLUGIN": "svp"},
             )
         except (OSError, subprocess.TimeoutExpired) as exc:
-            return [f"LibreOffice a échoué ({type(exc).__name__})."] * len(documents)
+            failed = Failure(
+                "pdf.libreoffice-failed", f"LibreOffice a échoué ({type(exc).__name__})."
+            )
+            return [failed] * len(documents)
         for index, (path, (_, heading)) in enumerate(zip(inputs, documents, strict=True)):
             pdf = folder / "pdf" / f"{path.stem}.pdf"
             if not pdf.is_file():
-                results[index] = "LibreOffice n’a pas produit de PDF pour ce document."
+                results[index] = Failure(
+                    "pdf.not-produced", "LibreOffice n’a pas produit de PDF pour ce document."
+                )
                 continue
             try:
                 first = PdfReader(str(pdf)).pages[0].extract_text() or ""
             except Exception as exc:  # noqa: BLE001 - any unreadable PDF is reported
-                results[index] = f"le PDF produit est illisible ({type(exc).__name__})."
+                results[index] = Failure(
+                    "pdf.unreadable", f"le PDF produit est illisible ({type(exc).__name__})."
+                )
                 continue
             if _flat(heading) not in _flat(first):
-                results[index] = (
+                results[index] = Failure(
+                    "pdf.wrong-heading",
                     f"le PDF produit ne montre pas le titre attendu (« {heading} ») : "
-                    "LibreOffice n’a pas pu lire le document."
+                    "LibreOffice n’a pas pu lire le document.",
                 )
                 continue
             results[index] = pdf.read_bytes()

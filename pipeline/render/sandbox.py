@@ -74,8 +74,27 @@ RECURSION = (
 MEMORY = f"le rendu de ce modèle demande plus de mémoire que l’ordinateur n’en a : {CHECK}."
 
 
+# The code of each limit (« area.what »), for the report.
+CODES = {
+    TOO_LONG: "template.too-large",
+    TOO_BIG: "template.value-too-large",
+    TOO_MANY: "template.too-many-steps",
+    TOO_SLOW: "template.too-slow",
+    RANGE: "template.range-too-large",
+    COUNT: "template.count-too-large",
+    NUMBER: "template.number-too-large",
+    RECURSION: "template.recursion",
+    MEMORY: "template.out-of-memory",
+}
+
+
 class Exceeded(Exception):
     """A template over one of the limits; the message is for the clerk."""
+
+
+def failure_code(exc: Exception) -> str:
+    """The code of the limit :func:`failure` words."""
+    return CODES.get(failure(exc), "template.over-limit")
 
 
 def failure(exc: Exception) -> str:
