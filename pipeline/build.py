@@ -26,7 +26,7 @@ from pipeline.law.checks import Analysis
 from pipeline.model import Meeting
 from pipeline.problems import Place, Problem, Report
 from pipeline.read.sources import MeetingSource, read_workbook
-from pipeline.render import documents, opendata, pdf
+from pipeline.render import contexts, opendata, pdf
 from pipeline.render.compiled import Templates
 from pipeline.render.docx import TemplateError
 
@@ -142,7 +142,7 @@ def prepare(
     templates = [own, *templates] if own.is_dir() else templates
     found: dict[str, Path] = {}  # looked up once per template, not once per extract
     embeds = any(d.expose_file is not None for d in meeting.deliberations)
-    for doc in timed("contexts", documents.documents, meeting, analysis):
+    for doc in timed("contexts", contexts.documents, meeting, analysis):
         if doc.template not in found:
             found[doc.template] = find_template(doc.template, templates)
             if _differs_from_default(found[doc.template]):

@@ -16,7 +16,7 @@ from pipeline import build, parse
 from pipeline.law import checks
 from pipeline.problems import Report
 from pipeline.read.sources import find_meetings
-from pipeline.render import compiled, documents, package
+from pipeline.render import compiled, contexts, package
 from pipeline.render.docx import TemplateError, render
 
 
@@ -57,7 +57,7 @@ def _docxtpl_way(source, templates: list[Path]) -> dict[str, bytes]:
         doc.filename: package.reproducible(
             render(build.find_template(doc.template, templates), doc.context), when
         )
-        for doc in documents.documents(meeting, analysis)
+        for doc in contexts.documents(meeting, analysis)
     }
 
 

@@ -248,7 +248,7 @@ def test_a_file_that_is_not_a_template_gets_a_french_message(tmp_path: Path) -> 
 
 
 def test_the_tables_are_what_the_documents_receive(tmp_path: Path) -> None:
-    """Every key the contexts of documents.py hold is in the tables of
+    """Every key the contexts of contexts.py hold is in the tables of
     render/variables.py, and every name of the tables is in a context: the sample
     meeting, plus a small one with debates (the sample has none)."""
     rows = [[*DELIBERATIONS[0], "Débats"], [*DELIBERATIONS[1], "Un débat."]]

@@ -112,6 +112,6 @@ def test_every_stage_folder_is_installed() -> None:
 def test_the_checker_sees_a_wrong_import(tmp_path: Path) -> None:
     """The witness: an import going up is found."""
     path = tmp_path / "x.py"
-    path.write_text("def f():\n    from pipeline.render import documents\n")
-    assert imports(path) == {"render.documents"}
-    assert layer("render.documents") > layer("law.rules")
+    path.write_text("def f():\n    from pipeline.render import contexts\n")
+    assert imports(path) == {"render.contexts"}
+    assert layer("render.contexts") > layer("law.rules")

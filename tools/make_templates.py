@@ -77,7 +77,7 @@ Styles of the extract only:
 - Certification: the lines of the certification, framed together in a small
   box on the left half of the page.
 
-Context used by the minutes (see pipeline/render/documents.py and pipeline/render/variables.py), in document order:
+Context used by the minutes (see pipeline/render/contexts.py and pipeline/render/variables.py), in document order:
 titre, sous_titre, preambule, effectifs[], membres_intitule,
 membres.en_colonnes, membres.colleges, membres.lignes,
 membres.par_college[].college, membres.par_college[].noms,

@@ -78,7 +78,7 @@ def sample_contexts(source) -> dict[str, dict[str, Any]] | None:
     extract's for extrait.docx), or None when the meeting has errors."""
     from pipeline import build
     from pipeline.problems import Report
-    from pipeline.render import documents
+    from pipeline.render import contexts
 
     report = Report()
     try:
@@ -87,7 +87,7 @@ def sample_contexts(source) -> dict[str, dict[str, Any]] | None:
             return None
         meeting, analysis = checked
         out: dict[str, dict[str, Any]] = {}
-        for doc in documents.documents(meeting, analysis):
+        for doc in contexts.documents(meeting, analysis):
             out.setdefault(doc.template, doc.context)
     except Exception:  # noqa: BLE001 - a meeting that cannot be read is no example
         return None

@@ -3,7 +3,7 @@ groups of docs/templates.md, each variable with a one-line description.
 
 ``make-minutes fields`` lists them with a meeting's values and judges a
 clerk's template against them (commands/fields.py, commands/template_check.py);
-the tests hold them equal both to what ``documents.py`` puts in each context
+the tests hold them equal both to what ``contexts.py`` puts in each context
 and to the tables of ``docs/templates.md`` (tests/test_fields.py).
 """
 

@@ -3,7 +3,7 @@ the law found: the preamble, the members, the quorum, the events of the
 room, the headcounts, the secretary, the previous minutes, the rates…
 
 The law decides (:mod:`pipeline.law`), this module words; the contexts of
-the templates (:mod:`pipeline.render.documents`) only place the sentences.
+the templates (:mod:`pipeline.render.contexts`) only place the sentences.
 The wording of a vote's result is :mod:`pipeline.words.results`.
 """
 
