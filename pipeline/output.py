@@ -29,11 +29,9 @@ import contextlib
 import datetime as dt
 import errno
 import glob
-import hashlib
 import itertools
 import json
 import os
-import re
 import shutil
 import stat
 import tempfile
@@ -44,12 +42,11 @@ from typing import NamedTuple
 
 from filelock import FileLock, Timeout
 
-MANIFEST = ".make-minutes.json"
+from pipeline.manifest import MANIFEST, Manifest, digest, odd_part, read_manifest
+
 LOCK = ".make-minutes.lock"
 QUIET_WAIT = 1.0  # seconds waited for another build of the meeting before saying so
 LOCK_WAIT = 300.0  # then waited before giving up
-SUFFIXES = (".docx", ".pdf", ".csv")  # what the tool writes: other manifest names are not its own
-MAX_MANIFEST_BYTES = 16 << 20  # a manifest of 1,000 extracts is 150 KB: beyond, not ours
 
 
 class Notice(NamedTuple):
@@ -68,115 +65,6 @@ class Written:
     removed: list[Path] = field(default_factory=list)  # unedited files of an earlier run
     refused: list[Notice] = field(default_factory=list)  # errors: nothing written
     warnings: list[Notice] = field(default_factory=list)
-
-
-@dataclass
-class Manifest:
-    """What ``.make-minutes.json`` says, each entry checked."""
-
-    done: dict[str, str] = field(default_factory=dict)  # "fichiers": name → hash written
-    pending: dict[str, str] = field(default_factory=dict)  # "en_cours": about to be written
-    ignored: list[tuple[str, str]] = field(default_factory=list)  # (code, why, in French)
-    raw: bytes | None = None  # the file as found, put back if the writing fails early
-
-
-def digest(content: bytes) -> str:
-    return hashlib.sha256(content).hexdigest()
-
-
-_SHA256 = re.compile(r"[0-9a-f]{64}")
-
-
-def read_manifest(folder: Path, current: tuple[str, ...] = ()) -> Manifest:
-    """The manifest of ``folder``, keeping only the entries that name a file
-    the tool writes inside it (``current``: the names of this build)."""
-    manifest, path = Manifest(), folder / MANIFEST
-    try:
-        found = path.lstat()
-        if not stat.S_ISREG(found.st_mode):
-            manifest.ignored.append(
-                ("manifest.not-a-file", "ce n’est pas un fichier ordinaire : il est ignoré.")
-            )
-            return manifest
-        data = None
-        if found.st_size <= MAX_MANIFEST_BYTES:
-            manifest.raw = path.read_bytes()
-            data = json.loads(manifest.raw.decode("utf-8"))
-    except FileNotFoundError:
-        return manifest
-    except (ValueError, RecursionError):  # not JSON, or nested beyond reason
-        data = None
-    if not isinstance(data, dict):
-        manifest.ignored.append(
-            (
-                "manifest.unreadable",
-                (
-                    "ce fichier est illisible (abîmé ou modifié à la main) : les documents qu’il "
-                    "listait sont traités comme s’ils n’avaient pas été écrits par make-minutes."
-                ),
-            )
-        )
-        return manifest
-    for key, entries in (("fichiers", manifest.done), ("en_cours", manifest.pending)):
-        found = data.get(key, {})
-        if not isinstance(found, dict):
-            manifest.ignored.append(
-                ("manifest.not-a-list", f"« {key} » n’est pas une liste de fichiers : ignoré.")
-            )
-            continue
-        for name, value in found.items():
-            reason = _entry_problem(folder, name, value, current)
-            if reason:
-                untouched = (
-                    "" if name in current else " ; make-minutes ne touche pas à ce qu’elle désigne"
-                )
-                manifest.ignored.append(
-                    ("manifest.entry-ignored", f"entrée « {name} » ignorée : {reason}{untouched}.")
-                )
-            else:
-                entries[name] = value
-    return manifest
-
-
-def _entry_problem(folder: Path, name: str, value: object, current: tuple[str, ...]) -> str:
-    """Why a manifest entry cannot be one of the tool's files ("" if it can)."""
-    if not isinstance(value, str) or not _SHA256.fullmatch(value):
-        return "son empreinte n’est pas une empreinte SHA-256"
-    parts = name.split("/")
-    if os.path.isabs(name) or re.match(r"[A-Za-z]:", name) or "\\" in name or ".." in parts:
-        return "ce nom sort du dossier de la réunion"
-    if name not in current and (
-        not name.endswith(SUFFIXES)
-        or ".modifie-" in parts[-1]  # a kept copy: the clerk's
-        or any(not p or p.startswith(".") or not p.isprintable() for p in parts)
-    ):
-        return "ce n’est pas un nom de fichier que make-minutes écrit"
-    odd = _odd_part(folder, name)
-    if odd is None or odd[0] != folder / name and not stat.S_ISLNK(odd[1]):
-        return ""  # all plain, or nothing there (under a file): nothing to touch
-    path, mode = odd
-    if stat.S_ISLNK(mode):
-        where = path.relative_to(folder).as_posix()
-        return f"« {where} » est un lien symbolique, qui n’est pas suivi"
-    return (
-        "ce nom désigne un dossier" if stat.S_ISDIR(mode) else "ce n’est pas un fichier ordinaire"
-    )
-
-
-def _odd_part(folder: Path, name: str) -> tuple[Path, int] | None:
-    """The first part of ``folder / name`` that is not what the tool would
-    make there (a plain folder above, a plain file at the end), with its
-    mode; None when every part is, or the rest is absent."""
-    path, parts = folder, name.split("/")
-    for depth, part in enumerate(parts, 1):
-        path = path / part
-        try:
-            mode = path.lstat().st_mode
-        except OSError:
-            return None
-        if not (stat.S_ISREG if depth == len(parts) else stat.S_ISDIR)(mode):
-            return path, mode
-    return None
 
 
 def edited_copy_name(name: str, stamp: str) -> str:
@@ -201,7 +89,7 @@ def check_folders(folder: Path, files: dict[str, bytes]) -> list[Notice]:
     file of the output folder (a symbolic link would write elsewhere)."""
     refused: dict[Path, Notice] = {}
     for name in files:
-        odd = _odd_part(folder, name)
+        odd = odd_part(folder, name)
         if odd is None:
             continue
         if odd[0] != folder / name:

@@ -29,6 +29,7 @@ LAYERS: list[set[str]] = [
     {"law"},
     {"words"},
     {"render"},
+    {"manifest"},
     {"output"},
     {"build"},
     {"commands", "console", "clickfr"},
