@@ -7,41 +7,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import replace
 
-from pipeline.contract import (
-    ACT_DATE_PLACEHOLDERS,
-    ACT_NUMBER,
-    ACT_PLACEHOLDER,
-    ACT_SEQUENCE_PLACEHOLDER,
-)
+from pipeline.law.acts import fill, is_act_number, unknown_placeholders
 from pipeline.model import Deliberation
 from pipeline.parse import values
 from pipeline.problems import Place, Report
 from pipeline.read.sources import Cell
-
-
-def unknown_placeholders(pattern: str) -> list[str]:
-    """The names between braces of ``pattern`` that are no placeholder."""
-    return [
-        name
-        for name in ACT_PLACEHOLDER.findall(pattern)
-        if name not in ACT_DATE_PLACEHOLDERS and not ACT_SEQUENCE_PLACEHOLDER.fullmatch(name)
-    ]
-
-
-def fill(pattern: str, sequence: int, day: dt.date) -> str:
-    """``pattern`` with its placeholders replaced: {AAAA} {MM} {JJ} by the
-    date of ``day``, {N…} by ``sequence`` padded with zeros to as many
-    digits as N; the rest copied as it is."""
-    dates = {"AAAA": f"{day.year:04d}", "MM": f"{day.month:02d}", "JJ": f"{day.day:02d}"}
-    return ACT_PLACEHOLDER.sub(
-        lambda m: dates.get(m[1], str(sequence).zfill(len(m[1]))),
-        pattern,
-    )
-
-
-def is_act_number(number: str) -> bool:
-    """Of the form ACTES accepts."""
-    return ACT_NUMBER.fullmatch(number) is not None
 
 
 def number_acts(

@@ -20,6 +20,7 @@ from pipeline.contract import (
     UNANIMITY,
     YES_NO,
 )
+from pipeline.law.convocation import MIN_CLEAR_DAYS, clear_days
 from pipeline.model import Counts, QuorumBase, VoteRecord
 from pipeline.parse import values
 from pipeline.parse.members import Names
@@ -29,17 +30,6 @@ from pipeline.read.sources import Cell, Sheet, with_column
 from pipeline.text import fold
 
 MAX_NAME = 150  # Organisme, Instance: they go into titles and document properties
-# The fewest jours francs between the convocation and the meeting that give
-# no warning; the day it is sent and the day of the meeting do not count
-# (CGCT L2121-11: three in communes of fewer than 3,500 inhabitants;
-# L2121-12 asks five of the larger ones).
-MIN_CLEAR_DAYS = 3
-
-
-def clear_days(sent: dt.date, held: dt.date) -> int:
-    """The jours francs from ``sent`` to ``held``: the whole days strictly
-    between them (negative when the meeting comes first)."""
-    return (held - sent).days - 1
 
 
 def seance_fields(sheet: Sheet, report: Report) -> dict[str, Cell]:

@@ -1,6 +1,6 @@
-"""The rules the parser applies to the values it reads, as pure functions:
-the jours francs of the convocation (parse/seance.py) and the act numbers
-(parse/acts.py). Hand-worked cases from docs/data-format.md, and
+"""The legal rules the parser applies to the values it reads, pure functions
+of law/: the jours francs of the convocation (law/convocation.py) and the
+act numbers (law/acts.py; numbering a meeting's acts: parse/acts.py). Hand-worked cases from docs/data-format.md, and
 properties (hypothesis)."""
 
 from __future__ import annotations
@@ -11,9 +11,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from pipeline.law.acts import fill, is_act_number, unknown_placeholders
+from pipeline.law.convocation import clear_days
 from pipeline.model import Deliberation
-from pipeline.parse.acts import fill, is_act_number, number_acts, unknown_placeholders
-from pipeline.parse.seance import clear_days
+from pipeline.parse.acts import number_acts
 from pipeline.problems import Place, Report
 from pipeline.read.sources import Cell
 
