@@ -17,6 +17,7 @@ import pytest
 from click.testing import CliRunner
 
 from pipeline.cli import main
+from pipeline.problems import Problem
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE = REPO / "data" / "2016-11-28-bureau"
@@ -107,19 +108,32 @@ def build(data: Path, out: Path, *extra: str) -> tuple[int, str]:
     return run("--data", str(data), "--output", str(out), *extra)
 
 
-def problems_of(data: Path) -> dict[str, list[tuple[str, str]]]:
+def checked_problems(data: Path) -> dict[str, list[Problem]]:
     """The problems of each meeting of ``data``, read and checked by the real
     pipeline (as ``make-minutes check``), nothing written: meeting name →
-    (code, place) of each problem and warning, in order. Tests assert on
-    these rather than on printed lines."""
+    each problem and warning (code, place, message), in order. A meeting
+    that fails unexpectedly raises its exception."""
     from pipeline import build
     from pipeline.read.sources import find_meetings
 
     sources = find_meetings(data)
-    found = build.check_all(sources, [])
+    meetings = {}
+    for source, problems in zip(sources, build.check_all(sources, []), strict=True):
+        if isinstance(problems, Exception):
+            raise problems
+        meetings[source.name] = problems
+    return meetings
+
+
+def problems_of(data: Path) -> dict[str, list[tuple[str, str]]]:
+    """The problems of each meeting of ``data``, read and checked by the real
+    pipeline (as ``make-minutes check``), nothing written: meeting name →
+    (code, place) of each problem and warning, in order. Tests assert on
+    these rather than on printed lines (:func:`checked_problems` gives the
+    messages too, for the tests that pin a message's wording)."""
     return {
-        source.name: [(p.code, str(p.place)) for p in problems]
-        for source, problems in zip(sources, found, strict=True)
+        name: [(p.code, str(p.place)) for p in problems]
+        for name, problems in checked_problems(data).items()
     }
 
 

@@ -7,7 +7,8 @@ how each vote ends, on hand-worked meetings run through the real command.
    figure of the minutes is derived in a comment and read back from the
    generated .docx.
 2. Small meetings, each one change away from one base, for the errors of
-   the room (quorum, proxies, named votes, presiding, act numbers).
+   the room (quorum, proxies, named votes, presiding, act numbers): the
+   code and place of each, read and checked by the real pipeline.
 3. Properties of ``rules.attendance`` and ``rules.outcome`` on random rooms.
 """
 
@@ -21,7 +22,7 @@ from typing import Any
 
 import pytest
 from conftest import SEANCE as DEFAULT_SEANCE
-from conftest import docx_text, make_meeting, run, write_sheet
+from conftest import checked_problems, docx_text, make_meeting, run, write_sheet
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -158,20 +159,15 @@ def minutes(tmp_path: Path, spec: Spec) -> list[str]:
     return docx_text(tmp_path / "out" / "seance" / "proces-verbal.docx")
 
 
-def problems(output: str) -> list[str]:
-    return [line[4:] for line in output.splitlines() if line.startswith("  - ")]
-
-
-def assert_error(tmp_path: Path, spec: Spec, place: str, fragment: str) -> None:
-    """The build fails with exactly one problem, printed at ``place``, whose
-    message holds ``fragment``; nothing is written for the meeting."""
-    code, output = build(tmp_path, spec)
-    assert code == 1, output
-    assert not (tmp_path / "out" / "seance").exists(), output
-    found = problems(output)
-    assert len(found) == 1, output
-    assert found[0].startswith(f"{place} : "), output
-    assert fragment in found[0], output
+def assert_error(tmp_path: Path, spec: Spec, code: str, place: str, fragment: str) -> None:
+    """Reading and checking the meeting (nothing written) finds exactly one
+    problem: ``code`` at ``place``, its message holding ``fragment``. (That
+    an error stops the command and writes nothing for its meeting is
+    tests/test_bad_inputs.py's.)"""
+    write(spec, tmp_path / "data" / "seance")
+    found = checked_problems(tmp_path / "data")["seance"]
+    assert [(p.code, str(p.place)) for p in found] == [(code, place)], found
+    assert fragment in found[0].message, found[0]
 
 
 def section(text: list[str], first: str, stop: str) -> list[str]:
@@ -505,6 +501,7 @@ def test_comite_withdrawn_member_cannot_vote(tmp_path: Path) -> None:
     assert_error(
         tmp_path,
         spec,
+        "vote.voter-not-taking-part",
         f"{VOTES}, ligne 35",
         "Gérard FAURE ne prend pas part au point 4 (absent, parti, retiré, ou sans pouvoir "
         "qui compte) : son vote ne peut pas être indiqué.",
@@ -526,6 +523,7 @@ def test_comite_quorum_threshold(tmp_path: Path) -> None:
     assert_error(
         tmp_path / "15",
         item(COMITE, 4, Se_retirent=four + "; Carole DAVID"),
+        "quorum.not-reached",
         f"{DELIB}, ligne 5",
         "quorum non atteint au point 4 : 15 membres comptent pour le quorum, 16 sont requis",
     )
@@ -593,6 +591,7 @@ def test_quorum_lost_at_one_item(tmp_path: Path) -> None:
     assert_error(
         tmp_path,
         three_leave(BASE),
+        "quorum.not-reached",
         f"{DELIB}, ligne 4",
         "quorum non atteint au point 3 : 4 membres comptent pour le quorum, 5 sont requis",
     )
@@ -624,6 +623,7 @@ ERRORS = [
             "Ernest CANDELA",
             Départ=1,
         ),
+        "proxy.holder-absent",
         f"{PRES}, ligne 4, colonne « Pouvoir à »",
         "le titulaire du pouvoir (Ernest CANDELA) ne siège à aucun moment où ce pouvoir compterait",
         id="titulaire-parti-avant",
@@ -635,6 +635,7 @@ ERRORS = [
             "Olivier JARDE",
             Pouvoir_à="Philippe VARLET",
         ),
+        "proxy.chain",
         f"{PRES}, ligne 10, colonne « Pouvoir à »",
         "chaîne de pouvoirs : le titulaire (Olivier JARDE) a lui-même donné pouvoir",
         id="chaine-de-pouvoirs",
@@ -654,6 +655,7 @@ ERRORS = [
             "Olivier JARDE",
             Pouvoir_à="James HECQUET",
         ),
+        "proxy.too-many",
         f"{PRES}, ligne 9, colonne « Pouvoir à »",
         "James HECQUET détiendrait plus d’un pouvoir au point 1",
         id="trop-de-pouvoirs-au-point-1",
@@ -666,24 +668,28 @@ ERRORS = [
             "Olivier JARDE",
             Pouvoir_à="James HECQUET",
         ),
+        "proxy.too-many",
         f"{PRES}, ligne 9, colonne « Pouvoir à »",
         "James HECQUET détiendrait plus d’un pouvoir à l’ouverture de la séance",
         id="trop-de-pouvoirs-a-l-ouverture",
     ),
     pytest.param(
         member(BASE, "Florence RODINGER", Arrivée=3, Départ=2),
+        "presence.arrival-after-departure",
         f"{PRES}, cellule H4 (colonne « Arrivée »)",
         "Florence RODINGER arrive au point 3 après être partie au point 2.",
         id="arrivee-apres-depart",
     ),
     pytest.param(
         votes(BASE, (9, "Florence RODINGER", "contre")),
+        "deliberation.unknown-number",
         f"{VOTES}, cellule A2 (colonne « N° »)",
         "aucune délibération n° 9 dans la feuille « Délibérations ».",
         id="votes-numero-inconnu",
     ),
     pytest.param(
         item(BASE, 2, Présidence="Olivier JARDE"),
+        "presiding.not-sitting",
         f"{DELIB}, ligne 3, colonne « Présidence »",
         "Olivier JARDE, indiqué en « Présidence », ne siège pas en personne au point 2.",
         id="presidence-absent",
@@ -692,6 +698,7 @@ ERRORS = [
         # VARLET leaves after item 2 (6 present remain, quorum kept): item 3
         # has nobody to preside.
         member(BASE, "Philippe VARLET", Départ=2),
+        "presiding.president-away",
         f"{DELIB}, ligne 4, colonne « Présidence »",
         "le président (Philippe VARLET) ne siège pas au point 3 : indiquez "
         "dans « Présidence » qui préside ce point.",
@@ -701,6 +708,7 @@ ERRORS = [
         pytest.param(
             # 3 + 3 + 1 = 7: a tie, and nothing says how the president voted.
             item(BASE, 1, Vote=None, Pour=3, Contre=3, Abstentions=1, Scrutin=ballot),
+            "vote.tie-without-named-votes",
             f"{DELIB}, ligne 2",
             "partage égal des voix au point 1 (3 pour, 3 contre) : la voix de la personne qui "
             "préside est prépondérante ; indiquez les votes nominatifs de ce point dans la "
@@ -711,6 +719,7 @@ ERRORS = [
     ),
     pytest.param(
         votes(item(BASE, 1, Scrutin="secret"), (1, "Florence RODINGER", "contre")),
+        "vote.named-secret-ballot",
         f"{VOTES}, ligne 2",
         "le point 1 est voté au scrutin secret : aucun vote nominatif ne peut être indiqué",
         id="votes-sur-scrutin-secret",
@@ -718,6 +727,7 @@ ERRORS = [
     pytest.param(
         # Typed 5 + 2 = 7; Votes has one contre: 6 pour, 1 contre.
         votes(item(BASE, 1, Vote=None, Pour=5, Contre=2), (1, "Florence RODINGER", "contre")),
+        "vote.counts-named-mismatch",
         f"{DELIB}, ligne 2",
         "les décomptes saisis au point 1 (5 pour, 2 contre) ne "
         "correspondent pas à la feuille « Votes » (6 pour, 1 contre).",
@@ -725,12 +735,14 @@ ERRORS = [
     ),
     pytest.param(
         votes(BASE, (1, "Florence RODINGER", "contre")),
+        "vote.unanimity-named-mismatch",
         f"{DELIB}, cellule C2 (colonne « Vote »)",
         "« unanimité » au point 1, mais la feuille « Votes » donne 6 pour, 1 contre",
         id="unanimite-contre-votes",
     ),
     pytest.param(
         item(item(BASE, 1, **{"Numéro d'acte": "B2023_001"}), 2, **{"Numéro d'acte": "B2023_001"}),
+        "act.duplicate-number",
         f"{DELIB}, ligne 3, colonne « Numéro d'acte »",
         f"numéro d’acte « B2023_001 » déjà donné ({DELIB}, ligne 2).",
         id="numero-acte-en-double",
@@ -738,24 +750,28 @@ ERRORS = [
     pytest.param(
         # Item 1 gets B2023_01 from the pattern; item 2 types the same.
         item(seance(BASE, Numérotation="B{AAAA}_{NN}"), 2, **{"Numéro d'acte": "B2023_01"}),
+        "act.duplicate-number",
         f"{DELIB}, ligne 3, colonne « Numéro d'acte »",
         f"numéro d’acte « B2023_01 » déjà donné ({DELIB}, ligne 2).",
         id="numero-acte-saisi-egal-au-calcule",
     ),
     pytest.param(
         item(BASE, 1, **{"Numéro d'acte": "b2023_001"}),
+        "act.invalid-number",
         f"{DELIB}, ligne 2, colonne « Numéro d'acte »",
         "numéro d’acte « b2023_001 » refusé : au plus 15 caractères parmi A à Z",
         id="numero-acte-minuscule",
     ),
     pytest.param(
         seance(BASE, Numérotation="C{AAAA}_{XX}"),
+        "act.unknown-placeholder",
         seance_cell(seance(BASE, Numérotation="C{AAAA}_{XX}"), "Numérotation"),
         "repère inconnu « {XX} » : utilisez {AAAA}, {MM}, {JJ} et {NNN}.",
         id="numerotation-repere-inconnu",
     ),
     pytest.param(
         member(BASE, "Florence RODINGER", Suppléé_par="Jean MARTIN"),
+        "presence.unexpected-substitute",
         f"{PRES}, cellule G4 (colonne « Suppléé par »)",
         "un suppléant est indiqué mais le statut est « présent »",
         id="suppleant-d-un-present",
@@ -763,9 +779,9 @@ ERRORS = [
 ]
 
 
-@pytest.mark.parametrize(("spec", "place", "fragment"), ERRORS)
-def test_room_errors(tmp_path: Path, spec: Spec, place: str, fragment: str) -> None:
-    assert_error(tmp_path, spec, place, fragment)
+@pytest.mark.parametrize(("spec", "code", "place", "fragment"), ERRORS)
+def test_room_errors(tmp_path: Path, spec: Spec, code: str, place: str, fragment: str) -> None:
+    assert_error(tmp_path, spec, code, place, fragment)
 
 
 def test_substitute_votes_by_his_own_name(tmp_path: Path) -> None:
@@ -852,10 +868,11 @@ def test_proxy_held_by_a_substitute_names_the_substitute(tmp_path: Path) -> None
 
 
 @pytest.mark.parametrize(
-    ("spec", "place", "fragment"),
+    ("spec", "code", "place", "fragment"),
     [
         pytest.param(
             member(BASE, "Philippe VARLET", Statut="suppléé", Suppléé_par="Jean REMPLACANT"),
+            "officer.absent-at-opening",
             f"{PRES}, ligne 2",
             "Le président (Philippe VARLET) doit être présent à "
             "l’ouverture de la séance, or son statut est « suppléé »",
@@ -863,6 +880,7 @@ def test_proxy_held_by_a_substitute_names_the_substitute(tmp_path: Path) -> None
         ),
         pytest.param(
             member(BASE, "Philippe COCQ", Statut="suppléé", Suppléé_par="Jean REMPLACANT"),
+            "officer.absent-at-opening",
             f"{PRES}, ligne 3",
             "Le secrétaire de séance (Philippe COCQ) doit être présent à "
             "l’ouverture de la séance, or son statut est « suppléé »",
@@ -874,6 +892,7 @@ def test_proxy_held_by_a_substitute_names_the_substitute(tmp_path: Path) -> None
                 2,
                 Présidence="Jean REMPLACANT",
             ),
+            "presiding.not-sitting",
             f"{DELIB}, ligne 3, colonne « Présidence »",
             "Olivier JARDE",
             id="presidence",
@@ -881,9 +900,9 @@ def test_proxy_held_by_a_substitute_names_the_substitute(tmp_path: Path) -> None
     ],
 )
 def test_presiding_and_secretary_sit_in_person(
-    tmp_path: Path, spec: Spec, place: str, fragment: str
+    tmp_path: Path, spec: Spec, code: str, place: str, fragment: str
 ) -> None:
-    assert_error(tmp_path, spec, place, fragment)
+    assert_error(tmp_path, spec, code, place, fragment)
 
 
 # --- 3. properties ------------------------------------------------------------------------

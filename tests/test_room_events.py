@@ -9,6 +9,7 @@ from dataclasses import replace
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from test_room import rooms as random_rooms
 
 from pipeline.law import rules
 from pipeline.law.room import Move, RoomEvent, room_events, takes_part
@@ -121,29 +122,13 @@ def test_the_events_told() -> None:
 
 # --- properties ---------------------------------------------------------------------------
 
-STATUSES = [Status.PRESENT, Status.EXCUSED, Status.ABSENT, Status.SUBSTITUTED]
-
 
 @st.composite
 def rooms(draw: st.DrawFn) -> Meeting:
-    """Random members (arrivals and departures in agenda order, proxies to
-    anyone), a random agenda of 1 to 6 items with N° in any order, and who
-    withdraws at each item."""
-    order = draw(st.permutations(range(1, draw(st.integers(1, 6)) + 1)))
-    keys = [f"m{i}" for i in range(draw(st.integers(1, 8)))]
-    members = []
-    for key in keys:
-        status = draw(st.sampled_from(STATUSES))
-        arrival = departure = None
-        if status is Status.PRESENT:
-            start = draw(st.integers(-1, len(order) - 1))  # -1: there at the opening
-            end = draw(st.integers(max(start, 0), len(order)))  # len: there to the end
-            arrival = order[start] if start >= 0 else None
-            departure = order[end] if end < len(order) else None
-        proxy_to = draw(st.none() | st.sampled_from(keys))
-        members.append(person(key, status, proxy_to=proxy_to, arrival=arrival, departure=departure))
-    withdrawn = {n: tuple(sorted(draw(st.sets(st.sampled_from(keys))))) for n in order}
-    return meeting(tuple(members), withdrawn)
+    """A random room of tests/test_room.py (members arriving and leaving in
+    agenda order, proxies to anyone, who withdraws at each item) as a meeting."""
+    members, order, withdrawn = draw(random_rooms())
+    return meeting(members, {n: tuple(sorted(withdrawn[n])) for n in order})
 
 
 GROUPS = {Move.RETURN: 0, Move.DEPARTURE: 1, Move.ARRIVAL: 2, Move.WITHDRAWAL: 3}
