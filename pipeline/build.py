@@ -24,7 +24,7 @@ from pipeline import output, parse
 from pipeline.law import checks
 from pipeline.law.checks import Analysis
 from pipeline.model import Meeting
-from pipeline.problems import Place, Problem, Report
+from pipeline.problems import Place, Problem, Report, Severity
 from pipeline.read.sources import MeetingSource, read_workbook
 from pipeline.render import contexts, opendata, pdf
 from pipeline.render.compiled import Templates
@@ -75,7 +75,7 @@ class MeetingResult:
 
     @property
     def ok(self) -> bool:
-        return not any(p.severity.value == "erreur" for p in self.problems)
+        return not any(p.severity is Severity.ERROR for p in self.problems)
 
 
 @dataclass
@@ -399,21 +399,24 @@ def add_pdfs(meetings: list[Prepared]) -> None:
             p.report.error(Place(name), f"PDF non produit : {result.message}", code=result.code)
 
 
+def _say_waiting(folder: Path) -> None:
+    """Said at once, on stderr, from any process: the wait may be long."""
+    print(
+        f"{folder} : une autre construction de cette réunion écrit dans ce dossier ; "
+        "attente de la fin de son écriture…",
+        file=sys.stderr,
+        flush=True,
+    )
+
+
 def write(prepared: Prepared, out_dir: Path, force: bool = False) -> MeetingResult:
     """Write a prepared meeting, all or nothing, keeping a clerk's edits."""
     report = prepared.report
     result = MeetingResult(prepared.source.name)
     result.templates = sorted(prepared.templates)
     if not report.errors:
-        # Said at once, on stderr, from any process: the wait may be long.
-        waiting = lambda folder: print(  # noqa: E731
-            f"{folder} : une autre construction de cette réunion écrit dans ce dossier ; "
-            "attente de la fin de son écriture…",
-            file=sys.stderr,
-            flush=True,
-        )
         written = output.write_all(
-            out_dir / prepared.source.name, prepared.files, force, waiting=waiting
+            out_dir / prepared.source.name, prepared.files, force, waiting=_say_waiting
         )
         for refused in written.refused:
             report.error(Place(str(refused.path)), refused.message, code=refused.code)

@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 
 from pipeline.build import MeetingResult, Progress, Stage
-from pipeline.problems import Place, Problem
+from pipeline.problems import Place, Problem, Severity
 
 NO_MEETING = """Aucune réunion trouvée dans {where}.
 
@@ -83,8 +83,8 @@ def unexpected(name: str, exc: Exception) -> MeetingResult:
 def report(result: MeetingResult, prefix: str = "") -> None:
     """What a build did for one meeting: a line (after ``prefix``, the time
     in watch mode), then one line per kept copy, template used and problem."""
-    errors = [p for p in result.problems if p.severity.value == "erreur"]
-    warnings = [p for p in result.problems if p.severity.value != "erreur"]
+    errors = [p for p in result.problems if p.severity is Severity.ERROR]
+    warnings = [p for p in result.problems if p.severity is not Severity.ERROR]
     if errors:
         n = len(errors)
         click.echo(
@@ -115,7 +115,7 @@ def summary(results: list[MeetingResult]) -> None:
     """The table that ends a build of several meetings."""
     rows = [("Réunion", "Documents", "Avertissements", "Problèmes")]
     for r in results:
-        errors = sum(p.severity.value == "erreur" for p in r.problems)
+        errors = sum(p.severity is Severity.ERROR for p in r.problems)
         warnings = len(r.problems) - errors
         rows.append((r.meeting, str(len(r.written)), str(warnings), str(errors)))
     widths = [max(len(row[i]) for row in rows) for i in range(4)]
@@ -129,8 +129,8 @@ def summary(results: list[MeetingResult]) -> None:
 def checked(name: str, problems: list[Problem]) -> bool:
     """What ``make-minutes check`` says of one meeting: a summary line, then
     its problems and warnings; whether it has errors."""
-    errors = [p for p in problems if p.severity.value == "erreur"]
-    warnings = [p for p in problems if p.severity.value != "erreur"]
+    errors = [p for p in problems if p.severity is Severity.ERROR]
+    warnings = [p for p in problems if p.severity is not Severity.ERROR]
     line = f"{len(errors)} problème{'s' if len(errors) > 1 else ''}" if errors else "aucun problème"
     if warnings:
         line += f", {len(warnings)} avertissement{'s' if len(warnings) > 1 else ''}"

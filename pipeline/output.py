@@ -68,8 +68,8 @@ class Written:
 
 
 def edited_copy_name(name: str, stamp: str) -> str:
-    """ "proces-verbal.modifie-20161128-174501.docx" (``stamp`` AAAAMMJJ-HHMMSS,
-    followed by -2, -3… when that name is taken)."""
+    """ "proces-verbal.modifie-20161128-174501.docx" (``stamp`` AAAAMMJJ-HHMMSS;
+    :func:`_keep_copy` adds -2, -3… when that name is taken)."""
     stem, dot, suffix = name.rpartition(".")
     return f"{stem}.modifie-{stamp}{dot}{suffix}"
 

@@ -70,10 +70,6 @@ class DamagedPart(zipfile.BadZipFile):
     fewer bytes than its size, or another CRC."""
 
 
-class PartTooLarge(zipfile.BadZipFile):
-    """A part announced larger than its reader accepts."""
-
-
 def stream_part(
     package: zipfile.ZipFile, info: zipfile.ZipInfo | str, chunk: int = PART_CHUNK
 ) -> Iterator[bytes]:
@@ -100,16 +96,14 @@ def stream_part(
         raise DamagedPart(f"{info.filename}: shorter than announced")
 
 
-def read_part(
-    package: zipfile.ZipFile, info: zipfile.ZipInfo | str, limit: int = MAX_UNCOMPRESSED_BYTES
-) -> bytes:
-    """The whole part, read as :func:`stream_part` reads it; a part announced
-    larger than ``limit`` bytes raises :class:`PartTooLarge` unread."""
-    if isinstance(info, str):
-        info = package.getinfo(info)
-    if info.file_size > limit:
-        raise PartTooLarge(f"{info.filename}: {info.file_size} bytes")
+def read_part(package: zipfile.ZipFile, info: zipfile.ZipInfo | str) -> bytes:
+    """The whole part, read as :func:`stream_part` reads it (called once
+    :func:`refusal` has bounded the package's announced sizes)."""
     return b"".join(stream_part(package, info))
+
+
+def _undecompressable(what: str) -> Refusal:
+    return Refusal(f"{what} ne peut pas être décompressé : il est refusé.", "zip.cannot-decompress")
 
 
 def refusal(
@@ -119,9 +113,7 @@ def refusal(
     ``code``), or "". ``what`` names it in the message ("ce classeur", "ce
     modèle"). ``kept``, when given, receives the XML parts of up to 32 Mo as
     they were scanned, for :func:`xlsx_shapes` not to expand them again."""
-    undecompressable = Refusal(
-        f"{what} ne peut pas être décompressé : il est refusé.", "zip.cannot-decompress"
-    )
+    undecompressable = _undecompressable(what)
     if path.stat().st_size > MAX_FILE_BYTES:
         return Refusal(
             f"{what} est trop volumineux (plus de {MAX_FILE_BYTES // 2**20} Mo).", "file.too-large"
@@ -165,9 +157,7 @@ def _judge(
                 "zip.bomb",
             )
         if info.flag_bits & 1 or info.compress_type not in _METHODS:  # encrypted, or bzip2…
-            return Refusal(
-                f"{what} ne peut pas être décompressé : il est refusé.", "zip.cannot-decompress"
-            )
+            return _undecompressable(what)
     declaring: list[zipfile.ZipInfo] = []  # perhaps images (an SVG logo with its DOCTYPE)
     for info in infos:
         keep = kept is not None and info.file_size <= KEPT_PART_BYTES
@@ -414,16 +404,3 @@ def _look(
     if kept is not None:
         kept[info.filename] = b"".join(chunks)
     return found
-
-
-def _scan(
-    package: zipfile.ZipFile,
-    info: zipfile.ZipInfo,
-    count_rows: bool,
-    kept: dict[str, bytes] | None = None,
-    exact: bool = False,
-) -> tuple[bool, int, int]:
-    """(has a DOCTYPE or ENTITY declaration, row tags, cells covered by
-    merged ranges) of one part, as :func:`_look` finds them."""
-    found = _look(package, info, count_rows, kept, exact)
-    return found.declarations, found.rows, found.merged

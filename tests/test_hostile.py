@@ -239,15 +239,15 @@ def _limit_memory() -> None:
     resource.setrlimit(resource.RLIMIT_AS, (MEMORY, MEMORY))
 
 
-def run_limited(tmp_path: Path, *extra: str, timeout: int = TIMEOUT) -> tuple[int, str, int]:
-    """The real command on tmp_path/data in a subprocess limited in memory and
-    time: (exit code, everything printed, bytes decompressed)."""
-    args = ["--data", str(tmp_path / "data"), "--output", str(tmp_path / "out"), *extra]
-    start = time.monotonic()
+def run_program(
+    program: str, cwd: Path, args: list[str], timeout: int
+) -> subprocess.CompletedProcess[str]:
+    """``program`` (Python source ending in the command) in a fresh
+    interpreter on the source tree, limited in memory (1.5 Go) and time."""
     try:
-        done = subprocess.run(
-            [sys.executable, "-c", PROGRAM, *args],
-            cwd=tmp_path,
+        return subprocess.run(
+            [sys.executable, "-c", program, *args],
+            cwd=cwd,
             env={**os.environ, "PYTHONPATH": str(REPO)},
             capture_output=True,
             text=True,
@@ -256,6 +256,14 @@ def run_limited(tmp_path: Path, *extra: str, timeout: int = TIMEOUT) -> tuple[in
         )
     except subprocess.TimeoutExpired:
         pytest.fail(f"the command did not finish within {timeout} s")
+
+
+def run_limited(tmp_path: Path, *extra: str, timeout: int = TIMEOUT) -> tuple[int, str, int]:
+    """The real command on tmp_path/data in a subprocess limited in memory and
+    time: (exit code, everything printed, bytes decompressed)."""
+    args = ["--data", str(tmp_path / "data"), "--output", str(tmp_path / "out"), *extra]
+    start = time.monotonic()
+    done = run_program(PROGRAM, tmp_path, args, timeout)
     elapsed = time.monotonic() - start
     found = re.search(r"décompressé : (\d+) octets, mémoire : (\d+) Ko", done.stderr)
     output = done.stdout + re.sub(r"décompressé : .* Ko\n?", "", done.stderr)
@@ -1126,11 +1134,8 @@ def test_a_sheet_at_the_row_limit_is_counted_exactly(tmp_path: Path) -> None:
         package.writestr("over.xml", f"<worksheet><sheetData>{rows}<row/></sheetData></worksheet>")
     with zipfile.ZipFile(path) as package:
         kept: dict[str, bytes] = {}
-        assert zipguard._scan(package, package.getinfo("sheet.xml"), True, kept) == (
-            False,
-            zipguard.MAX_ROWS,
-            0,
-        )
+        found = zipguard._look(package, package.getinfo("sheet.xml"), True, kept)
+        assert (found.declarations, found.rows, found.merged) == (False, zipguard.MAX_ROWS, 0)
         assert b"rowBreaks" in kept["sheet.xml"]
-        declarations, counted, _ = zipguard._scan(package, package.getinfo("over.xml"), True)
-        assert not declarations and counted == zipguard.MAX_ROWS + 1
+        found = zipguard._look(package, package.getinfo("over.xml"), True)
+        assert not found.declarations and found.rows == zipguard.MAX_ROWS + 1

@@ -2,7 +2,7 @@
 items 7 and 10).
 
 A template saved in a meeting's templates/ folder runs in a sandbox that
-bounds what it produces and how long it runs (pipeline/sandbox.py): each
+bounds what it produces and how long it runs (pipeline/render/sandbox.py): each
 template below is the shipped procès-verbal with one paragraph added, as a
 clerk saves it from Word, run by the real command in a subprocess limited
 to 1.5 GB and 60 seconds, beside a good meeting that must still be built.

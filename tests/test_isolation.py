@@ -17,16 +17,13 @@ the third-party reader, exactly where the real one dies.
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from conftest import SAMPLE, make_meeting
-from test_hostile import _limit_memory
+from test_hostile import run_program
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -48,15 +45,8 @@ DIED = "piege.xlsx : la lecture de ce classeur a arrêté brutalement le lecteur
 
 
 def command(tmp_path: Path, *args: str) -> tuple[int, str]:
-    done = subprocess.run(
-        [sys.executable, "-c", PROGRAM, *args],
-        cwd=tmp_path,
-        env={**os.environ, "PYTHONPATH": str(REPO)},
-        capture_output=True,
-        text=True,
-        timeout=120,
-        preexec_fn=_limit_memory,
-    )
+    """The command under the trapped reader, limited as the hostile tests are."""
+    done = run_program(PROGRAM, tmp_path, list(args), timeout=120)
     return done.returncode, done.stdout + done.stderr
 
 

@@ -80,15 +80,10 @@ class Analysis:
     charges: tuple[Charge, ...] = ()
 
 
-def agenda(meeting: Meeting) -> tuple[tuple[int, ...], dict[int, frozenset[str]]]:
-    """The agenda (N° in order) and who withdraws at each item."""
-    return meeting.agenda
-
-
 def analyse(meeting: Meeting, report: Report) -> Analysis | None:
     """Apply the law; None when any error was found (all are reported)."""
     by_key = {m.key: m for m in meeting.members}
-    order, withdrawn = agenda(meeting)
+    order, withdrawn = meeting.agenda
     limit = meeting.proxies_per_member
     for member, fault, item in rules.proxy_faults(meeting.members, limit, order, withdrawn):
         holder = by_key.get(member.proxy_to)

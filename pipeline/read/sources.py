@@ -213,8 +213,7 @@ def _open(path: Path, report: Report) -> _Book | None:
             report.error(place, str(refusal), code=refusal.code)
             return None
         try:
-            read = survey.ods_shapes if suffix == ".ods" else survey.xlsx_shapes
-            shapes = read(path, kept) if suffix != ".ods" else read(path)
+            shapes = survey.ods_shapes(path) if suffix == ".ods" else survey.xlsx_shapes(path, kept)
             kept.clear()
         except DefusedXmlException:
             report.error(place, f"ce classeur {zipguard.HOSTILE_XML}.", code="xml.declaration")
@@ -329,11 +328,9 @@ def _read_sheet(book: _Book, title: str, key: str, file: str, report: Report) ->
     refused = Sheet(key, title, file, (), refused=True)
     shape = book.shapes.get(title)
     if shape is not None and shape.rectangle > survey.MAX_RECTANGLE:
-        rows = f"{shape.rows:,}".replace(",", "\u202f")
         report.error(
             base.with_cell(shape.far, 0, "") if shape.far else base,
-            f"valeur isolée très loin du tableau (la feuille irait jusqu’à la ligne {rows} et la "
-            f"colonne {survey.column_letters(shape.columns)}) : videz cette cellule.",
+            survey.far_away(shape),
             code=survey.FAR_CELL,
         )
         return refused

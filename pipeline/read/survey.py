@@ -297,7 +297,6 @@ def _walk(xml: bytes, shape: Shape) -> None:
 _TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
 _OFFICE = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
 _CALCEXT = "urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0"
-_TEXT_P = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}p"
 
 
 def ods_shapes(path: Path) -> dict[str, Shape]:

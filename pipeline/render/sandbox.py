@@ -93,8 +93,9 @@ class Exceeded(Exception):
 
 
 def failure_code(exc: Exception) -> str:
-    """The code of the limit :func:`failure` words."""
-    return CODES.get(failure(exc), "template.over-limit")
+    """The code of the limit :func:`failure` words (every limit's message is
+    one of :data:`CODES`)."""
+    return CODES[failure(exc)]
 
 
 def failure(exc: Exception) -> str:
