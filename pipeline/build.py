@@ -114,12 +114,13 @@ def read_and_check(
 ) -> tuple[Meeting, Analysis] | None:
     """A meeting read, parsed and checked against the law (presence,
     proxies, quorum, votes); None when anything is wrong (every problem is
-    in ``report``)."""
-    meeting = read_meeting(source, report, timed)
-    if meeting is None:
+    in ``report``). The law also checks a meeting read in part, so that its
+    problems come with the reading errors (:class:`parse.Reading`)."""
+    reading = timed("parse", parse.read_meeting, source, report)
+    if reading.meeting is None:
         return None
-    analysis = timed("analyse", checks.analyse, meeting, report)
-    return None if analysis is None else (meeting, analysis)
+    analysis = timed("analyse", checks.analyse, reading.meeting, report, reading.doubtful)
+    return None if analysis is None else (reading.meeting, analysis)
 
 
 def prepare(

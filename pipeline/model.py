@@ -176,7 +176,7 @@ class Tariff:
 
     @property
     def key(self) -> tuple[str, str]:
-        return fold(self.service), fold(self.category)
+        return tariff_key(self.service, self.category)
 
 
 @dataclass(frozen=True)
@@ -186,6 +186,16 @@ class Contribution:
     category: str
     quantity: Decimal
     place: Place
+
+    @property
+    def key(self) -> tuple[str, str]:
+        """The key of its row of Tarifs."""
+        return tariff_key(self.service, self.category)
+
+
+def tariff_key(service: str, category: str) -> tuple[str, str]:
+    """A row of Tarifs as Contributions name it: case and accents aside."""
+    return fold(service), fold(category)
 
 
 @dataclass(frozen=True)

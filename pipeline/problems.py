@@ -63,7 +63,11 @@ class Problem:
     place: Place
     message: str
     severity: Severity = Severity.ERROR
-    code: str = ""  # the kind of problem, « area.what »
+    code: str = ""  # the kind of problem, « area.what »: required (checked)
+
+    def __post_init__(self) -> None:
+        if not CODE.fullmatch(self.code):
+            raise ValueError(f"problem code {self.code!r} is not like « area.what »")
 
     def __str__(self) -> str:
         where = str(self.place)
@@ -78,10 +82,10 @@ class Report:
     problems: list[Problem] = field(default_factory=list)
 
     def error(self, place: Place, message: str, *, code: str) -> None:
-        self.problems.append(Problem(place, message, Severity.ERROR, code=_checked(code)))
+        self.problems.append(Problem(place, message, Severity.ERROR, code=code))
 
     def warning(self, place: Place, message: str, *, code: str) -> None:
-        self.problems.append(Problem(place, message, Severity.WARNING, code=_checked(code)))
+        self.problems.append(Problem(place, message, Severity.WARNING, code=code))
 
     @property
     def errors(self) -> list[Problem]:
@@ -91,8 +95,3 @@ class Report:
     def warnings(self) -> list[Problem]:
         return [p for p in self.problems if p.severity is Severity.WARNING]
 
-
-def _checked(code: str) -> str:
-    if not CODE.fullmatch(code):
-        raise ValueError(f"problem code {code!r} is not like « area.what »")
-    return code

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import SAMPLE, make_meeting
+from conftest import PRESENCES, SAMPLE, checked_problems, make_meeting
 
 from pipeline import build
 from pipeline.build import MeetingResult, Stage
@@ -122,3 +122,58 @@ def test_the_pdf_order_reads_all_then_converts_then_writes_each(tmp_path: Path) 
 
 def test_a_meeting_result_is_ok_without_errors() -> None:
     assert MeetingResult("x").ok
+
+
+HEADER = ["N°", "Titre", "Exposé", "Décision", "Vote", "Pour", "Contre", "Abstentions", "NPPV"]
+# Item 1's Pour unreadable; item 2 counted 2 where 4 take part (3 present, 1 proxy).
+TWO_WRONG_ITEMS = [
+    HEADER,
+    [1, "Un point", "Exposé.", "Décision.", None, "douze", 0, 0, 0],
+    [2, "Un autre point", "Exposé.", "Décision.", None, 2, 0, 0, 0],
+]
+
+
+def codes(folder: Path) -> list[tuple[str, int | None]]:
+    (problems,) = checked_problems(folder.parent).values()
+    return [(p.code, p.place.row) for p in problems]
+
+
+def test_the_law_checks_the_sound_items_beside_a_reading_error(tmp_path: Path) -> None:
+    """The spec: every problem at once. Item 1's row has a reading error,
+    so only item 2 is checked: its count is wrong, and item 1 gets no
+    follow-on « vote manquant »."""
+    folder = make_meeting(tmp_path / "data" / "deux", deliberations=TWO_WRONG_ITEMS)
+    assert codes(folder) == [("value.not-a-number", 2), ("vote.total-mismatch", 3)]
+
+
+def test_the_law_checks_the_officers_beside_a_reading_error(tmp_path: Path) -> None:
+    folder = make_meeting(
+        tmp_path / "data" / "absent",
+        seance={"Président": "Ernest CANDELA"},
+        deliberations=TWO_WRONG_ITEMS,
+    )
+    assert codes(folder) == [
+        ("value.not-a-number", 2),
+        ("officer.absent-at-opening", 3),
+        ("vote.total-mismatch", 3),
+    ]
+
+
+def test_an_error_in_the_room_holds_the_law_back(tmp_path: Path) -> None:
+    """A misspelt status: the member is not counted, so every count would
+    look wrong; the law waits for the room to be read."""
+    presences = [row[:] for row in PRESENCES]
+    presences[1][4] = "présnte"
+    folder = make_meeting(
+        tmp_path / "data" / "statut", presences=presences, deliberations=TWO_WRONG_ITEMS
+    )
+    assert [code for code, _ in codes(folder)] == ["presence.unknown-status", "value.not-a-number"]
+
+
+def test_an_item_left_unread_holds_the_law_back(tmp_path: Path) -> None:
+    """Item 1 has no number: the agenda is incomplete (an arrival « au
+    point 2 » would mean another moment), so no law is applied."""
+    items = [row[:] for row in TWO_WRONG_ITEMS]
+    items[1][0], items[1][5] = "un", 4
+    folder = make_meeting(tmp_path / "data" / "numero", deliberations=items)
+    assert [code for code, _ in codes(folder)] == ["value.not-a-number"]

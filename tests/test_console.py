@@ -35,7 +35,7 @@ def test_the_line_of_a_meeting_written(capsys, tmp_path: Path) -> None:
         out / "extraits" / "2.docx",
     ]
     result.kept = [out / "proces-verbal (modifié).docx"]
-    result.problems = [Problem(Place("m"), "attention", Severity.WARNING)]
+    result.problems = [Problem(Place("m"), "attention", Severity.WARNING, "test.warning")]
     console.report(result, "12:00:00 ")
     assert capsys.readouterr().out.splitlines() == [
         f"12:00:00 m : proces-verbal.docx, 2 extraits, leurs copies PDF/A écrits dans {out}",
@@ -45,7 +45,7 @@ def test_the_line_of_a_meeting_written(capsys, tmp_path: Path) -> None:
 
 
 def test_the_line_of_a_meeting_with_problems(capsys) -> None:
-    result = MeetingResult("m", problems=[Problem(Place("a.xlsx"), "faux")] * 2)
+    result = MeetingResult("m", problems=[Problem(Place("a.xlsx"), "faux", code="test.error")] * 2)
     console.report(result)
     assert capsys.readouterr().out.splitlines() == [
         "m : 2 problèmes, rien n’a été écrit pour cette réunion.",
@@ -56,7 +56,7 @@ def test_the_line_of_a_meeting_with_problems(capsys) -> None:
 
 def test_the_summary_table(capsys, tmp_path: Path) -> None:
     ok = MeetingResult("une-longue-reunion", written=[tmp_path / "a.docx"])
-    bad = MeetingResult("b", problems=[Problem(Place("b"), "faux")])
+    bad = MeetingResult("b", problems=[Problem(Place("b"), "faux", code="test.error")])
     console.summary([ok, bad])
     assert capsys.readouterr().out.split("\n") == [
         "",
@@ -68,8 +68,8 @@ def test_the_summary_table(capsys, tmp_path: Path) -> None:
 
 
 def test_the_lines_of_a_check(capsys) -> None:
-    warning = Problem(Place("a.xlsx"), "à voir", Severity.WARNING)
-    assert console.checked("m", [Problem(Place("a.xlsx"), "faux"), warning]) is True
+    warning = Problem(Place("a.xlsx"), "à voir", Severity.WARNING, "test.warning")
+    assert console.checked("m", [Problem(Place("a.xlsx"), "faux", code="test.error"), warning]) is True
     assert console.checked("n", []) is False
     assert capsys.readouterr().out.splitlines() == [
         "m : 1 problème, 1 avertissement.",

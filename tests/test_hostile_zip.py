@@ -188,6 +188,16 @@ def test_a_sheet_announced_small_that_inflates_to_2_gib_is_refused(
     assert_refused(tmp_path, code, output, "deliberations.xlsx", DAMAGED)
 
 
+def test_a_workbook_of_ten_thousand_parts_is_refused(tmp_path: Path) -> None:
+    """Ten thousand empty parts beside the real ones (90 Ko on disk): a
+    directory to walk, not a workbook; refused before any is read."""
+    path = two_meetings_workbook(tmp_path)
+    items = entries(path) + [deflated(f"xl/vide/{i}.xml", b"") for i in range(10_000)]
+    write_zip(path, items)
+    code, output = run_quickly(tmp_path)
+    assert_refused(tmp_path, code, output, "deliberations.xlsx", "nombre anormal de parties")
+
+
 def test_a_sheet_announced_larger_than_its_data_is_refused(tmp_path: Path) -> None:
     path = two_meetings_workbook(tmp_path)
     items = entries(path)

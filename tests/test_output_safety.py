@@ -251,6 +251,25 @@ def test_extracts_are_never_written_through_a_symbolic_link(tmp_path: Path) -> N
     assert_built(tmp_path, printed, "bonne")
 
 
+def test_a_folder_in_place_of_a_document_is_never_replaced(tmp_path: Path) -> None:
+    """out/m/proces-verbal.docx is a folder (holding a file of the clerk's):
+    the meeting is refused, naming it; nothing is written in m's folder; the
+    other meeting is built."""
+    two_meetings(tmp_path)
+    folder = tmp_path / "out" / "m"
+    (folder / "proces-verbal.docx").mkdir(parents=True)
+    (folder / "proces-verbal.docx" / "note.txt").write_text("à moi", encoding="utf-8")
+    here = tree(folder)
+    code, printed = build(tmp_path)
+    assert code == 1, printed
+    assert_clean(printed)
+    place = f"{folder / 'proces-verbal.docx'} : "
+    (line,) = [x for x in problem_lines(printed) if x.startswith(place)]
+    assert "ce n’est pas un fichier ordinaire" in line and "Déplacez-le" in line, printed
+    assert tree(folder) == here
+    assert_built(tmp_path, printed, "bonne")
+
+
 # --- 3. a kept copy never overwrites anything ------------------------------------------
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from conftest import make_meeting, problems_of
 
-from pipeline.problems import CODE, Place, Report
+from pipeline.problems import CODE, Place, Problem, Report
 
 PACKAGE = Path(__file__).resolve().parent.parent / "pipeline"
 
@@ -81,6 +81,8 @@ def test_a_report_refuses_a_problem_without_its_code() -> None:
         report.error(Place("f.xlsx"), "message")  # type: ignore[call-arg]
     with pytest.raises(ValueError):
         report.error(Place("f.xlsx"), "message", code="Mauvais code")
+    with pytest.raises(ValueError):
+        Problem(Place("f.xlsx"), "message")  # made by hand (build, console): a code too
 
 
 def test_a_meeting_s_problems_carry_their_codes(tmp_path: Path) -> None:

@@ -16,13 +16,13 @@ from pipeline.model import (
     Counts,
     Deliberation,
     Meeting,
+    NamedVote,
     Status,
     Tariff,
     Vote,
     VoteRecord,
 )
 from pipeline.problems import Report
-from pipeline.text import fold
 
 PROXY_MESSAGES = {
     ProxyFault.GIVER_PRESENT: "ce membre siège pendant toute la séance : il ne donne pas de "
@@ -80,8 +80,44 @@ class Analysis:
     charges: tuple[Charge, ...] = ()
 
 
-def analyse(meeting: Meeting, report: Report) -> Analysis | None:
-    """Apply the law; None when any error was found (all are reported)."""
+def analyse(
+    meeting: Meeting, report: Report, doubtful: frozenset[int] = frozenset()
+) -> Analysis | None:
+    """Apply the law; None when any error was found (all are reported),
+    reading errors included. The items of ``doubtful`` (N°), whose rows
+    have a reading error, are not checked."""
+    _check_proxies(meeting, report)
+    _check_officers(meeting, report)
+    order, _ = meeting.agenda
+    opening = rules.attendance(meeting.members, rules.OPENING, order)
+    quorum = rules.quorum(opening, meeting.quorum_base, meeting.quorum_threshold)
+    named_votes: dict[int, list[NamedVote]] = {}
+    for v in meeting.votes:
+        named_votes.setdefault(v.number, []).append(v)
+    items = []
+    for index, d in enumerate(meeting.deliberations):
+        if d.number in doubtful:
+            continue
+        named = named_votes.get(d.number, [])
+        if quorum.reached or meeting.second_convocation:
+            item = _item(meeting, index, d, named, report)
+            if item is not None:
+                items.append(item)
+        elif d.vote is not None or named:
+            report.error(
+                d.vote.place if d.vote is not None else named[0].place,
+                f"vote enregistré pour le point {d.number} alors que le quorum n’est pas "
+                f"atteint ({quorum.counted} pour {quorum.required} requis) : l’instance ne "
+                "pouvait pas délibérer.",
+                code="quorum.not-reached-at-opening",
+            )
+    previous = _previous(meeting, opening, report)
+    if report.errors:
+        return None
+    return Analysis(opening, quorum, tuple(items), previous, _charges(meeting))
+
+
+def _check_proxies(meeting: Meeting, report: Report) -> None:
     by_key = {m.key: m for m in meeting.members}
     order, withdrawn = meeting.agenda
     limit = meeting.proxies_per_member
@@ -98,10 +134,13 @@ def analyse(meeting: Meeting, report: Report) -> Analysis | None:
         )
         report.error(replace(member.place, column="Pouvoir à"), message, code=PROXY_CODES[fault])
 
+
+def _check_officers(meeting: Meeting, report: Report) -> None:
+    """The president and the secretaries sit from the opening."""
     for key, role in [(meeting.president, ("Le président", "La présidente"))] + [
         (k, ("Le secrétaire de séance", "La secrétaire de séance")) for k in meeting.secretaries
     ]:
-        member = by_key[key]
+        member = meeting.member(key)
         role = role[member.feminine]
         present = "présente" if member.feminine else "présent"
         if member.status is not Status.PRESENT or member.arrival is not None:
@@ -116,86 +155,72 @@ def analyse(meeting: Meeting, report: Report) -> Analysis | None:
                 code="officer.absent-at-opening",
             )
 
-    opening = rules.attendance(meeting.members, rules.OPENING, order)
-    quorum = rules.quorum(opening, meeting.quorum_base, meeting.quorum_threshold)
-    deliberate = quorum.reached or meeting.second_convocation
-    items = []
-    named_votes: dict[int, list] = {}
-    for v in meeting.votes:
-        named_votes.setdefault(v.number, []).append(v)
-    for index, d in enumerate(meeting.deliberations):
-        att = rules.attendance(meeting.members, index, order, withdrawn[d.number])
-        item_quorum = rules.quorum(att, meeting.quorum_base, meeting.quorum_threshold)
-        named = named_votes.get(d.number, [])
-        if not deliberate:
-            if d.vote is not None or named:
-                place = d.vote.place if d.vote is not None else named[0].place
-                report.error(
-                    place,
-                    f"vote enregistré pour le point {d.number} alors que le quorum n’est pas "
-                    f"atteint ({quorum.counted} pour {quorum.required} requis) : l’instance ne "
-                    "pouvait pas délibérer.",
-                    code="quorum.not-reached-at-opening",
-                )
-            continue
-        if not item_quorum.reached and not meeting.second_convocation:
-            report.error(
-                d.place,
-                f"quorum non atteint au point {d.number} : {item_quorum.counted} membres "
-                f"comptent pour le quorum, {item_quorum.required} sont requis ; ce point ne "
-                "pouvait pas être voté (ou indiquez « Deuxième convocation »).",
-                code="quorum.not-reached",
-            )
-            continue
-        presiding = _presiding(meeting, d, att, report)
-        ballots = _named_ballots(d, named, att, by_key, report)
-        if ballots is None:
-            continue
-        counts = _counts(
-            d.vote, att.taking_part, f"point {d.number}", d, report, ballots if named else None
-        )
-        if counts is None or presiding is None:
-            continue
-        secret = d.ballot is Ballot.SECRET
-        casting = None
-        if rules.is_tie(counts) and not secret:
-            if not named:
-                report.error(
-                    d.vote.place if d.vote else d.place,
-                    f"partage égal des voix au point {d.number} ({counts.pour} pour, "
-                    f"{counts.contre} contre) : la voix de la personne qui préside est "
-                    "prépondérante ; indiquez les votes nominatifs de ce point dans la feuille "
-                    "« Votes » (au moins celui de la présidence).",
-                    code="vote.tie-without-named-votes",
-                )
-                continue
-            vote = dict(ballots).get(presiding, Vote.POUR)
-            casting = {
-                Vote.POUR: rules.PresidingVote.POUR,
-                Vote.CONTRE: rules.PresidingVote.CONTRE,
-            }.get(vote, rules.PresidingVote.OTHER)
-        outcome = rules.outcome(counts, secret, casting)
-        items.append(
-            Item(d, counts, outcome, att, item_quorum, presiding, tuple(ballots) if named else ())
-        )
 
-    previous = None
-    if meeting.previous_vote is not None:
-        counts = _counts(
-            meeting.previous_vote, opening.taking_part, "procès-verbal précédent", None, report
+def _item(
+    meeting: Meeting, index: int, d: Deliberation, named: list[NamedVote], report: Report
+) -> Item | None:
+    """An item of a meeting that may deliberate: its quorum, who presides,
+    its counts and outcome; None when any is wrong (reported)."""
+    order, withdrawn = meeting.agenda
+    att = rules.attendance(meeting.members, index, order, withdrawn[d.number])
+    item_quorum = rules.quorum(att, meeting.quorum_base, meeting.quorum_threshold)
+    if not item_quorum.reached and not meeting.second_convocation:
+        report.error(
+            d.place,
+            f"quorum non atteint au point {d.number} : {item_quorum.counted} membres "
+            f"comptent pour le quorum, {item_quorum.required} sont requis ; ce point ne "
+            "pouvait pas être voté (ou indiquez « Deuxième convocation »).",
+            code="quorum.not-reached",
         )
-        if counts is not None and rules.is_tie(counts):
-            report.error(
-                meeting.previous_vote.place,
-                "partage égal des voix sur le procès-verbal précédent : indiquez un vote qui "
-                "départage, la feuille « Votes » ne concernant que les délibérations.",
-                code="vote.tie-previous-minutes",
-            )
-        elif counts is not None:
-            previous = (counts, rules.outcome(counts))
-    if report.errors:
         return None
-    return Analysis(opening, quorum, tuple(items), previous, _charges(meeting))
+    presiding = _presiding(meeting, d, att, report)
+    ballots = _named_ballots(d, named, att, meeting, report)
+    if ballots is None:
+        return None
+    counts = _counts(
+        d.vote, att.taking_part, f"point {d.number}", d, report, ballots if named else None
+    )
+    if counts is None or presiding is None:
+        return None
+    secret = d.ballot is Ballot.SECRET
+    casting = None
+    if rules.is_tie(counts) and not secret:
+        if not named:
+            report.error(
+                d.vote.place if d.vote else d.place,
+                f"partage égal des voix au point {d.number} ({counts.pour} pour, "
+                f"{counts.contre} contre) : la voix de la personne qui préside est "
+                "prépondérante ; indiquez les votes nominatifs de ce point dans la feuille "
+                "« Votes » (au moins celui de la présidence).",
+                code="vote.tie-without-named-votes",
+            )
+            return None
+        casting = CASTING.get(dict(ballots).get(presiding, Vote.POUR), rules.PresidingVote.OTHER)
+    outcome = rules.outcome(counts, secret, casting)
+    return Item(d, counts, outcome, att, item_quorum, presiding, tuple(ballots) if named else ())
+
+
+CASTING = {Vote.POUR: rules.PresidingVote.POUR, Vote.CONTRE: rules.PresidingVote.CONTRE}
+
+
+def _previous(
+    meeting: Meeting, opening: Attendance, report: Report
+) -> tuple[Counts, Outcome] | None:
+    """The vote on the previous minutes, by those taking part at the opening."""
+    if meeting.previous_vote is None:
+        return None
+    counts = _counts(
+        meeting.previous_vote, opening.taking_part, "procès-verbal précédent", None, report
+    )
+    if counts is not None and rules.is_tie(counts):
+        report.error(
+            meeting.previous_vote.place,
+            "partage égal des voix sur le procès-verbal précédent : indiquez un vote qui "
+            "départage, la feuille « Votes » ne concernant que les délibérations.",
+            code="vote.tie-previous-minutes",
+        )
+        return None
+    return None if counts is None else (counts, rules.outcome(counts))
 
 
 def _presiding(meeting: Meeting, d: Deliberation, att: Attendance, report: Report) -> str | None:
@@ -224,9 +249,9 @@ def _presiding(meeting: Meeting, d: Deliberation, att: Attendance, report: Repor
 
 def _named_ballots(
     d: Deliberation,
-    named: list,
+    named: list[NamedVote],
     att: Attendance,
-    by_key: dict,
+    meeting: Meeting,
     report: Report,
 ) -> list[tuple[str, Vote]] | None:
     """Every vote of the item, in Présences order with each represented member
@@ -247,7 +272,7 @@ def _named_ballots(
         if v.member not in voters:
             report.error(
                 v.place,
-                f"{by_key[v.member].name} ne prend pas part au point {d.number} (absent, parti, "
+                f"{meeting.member(v.member).name} ne prend pas part au point {d.number} (absent, parti, "
                 "retiré, ou sans pouvoir qui compte) : son vote ne peut pas être indiqué.",
                 code="vote.voter-not-taking-part",
             )
@@ -255,7 +280,7 @@ def _named_ballots(
         elif v.member in given:
             report.error(
                 v.place,
-                f"{by_key[v.member].name} a déjà un vote pour le point {d.number}.",
+                f"{meeting.member(v.member).name} a déjà un vote pour le point {d.number}.",
                 code="vote.duplicate-named-vote",
             )
             ok = False
@@ -350,6 +375,6 @@ def _charges(meeting: Meeting) -> tuple[Charge, ...]:
     by_pair = {t.key: t for t in meeting.tariffs}
     out = []
     for c in meeting.contributions:
-        t = by_pair[(fold(c.service), fold(c.category))]
+        t = by_pair[c.key]
         out.append(Charge(c, t, tariffs.amount(t.rate, c.quantity, t.floor, t.ceiling)))
     return tuple(out)

@@ -1,5 +1,5 @@
 """Parsing: cells into values, sheets into the model of a meeting; every problem with its place."""
 
-from pipeline.parse.meeting import parse_meeting
+from pipeline.parse.meeting import Reading, parse_meeting, read_meeting
 
-__all__ = ["parse_meeting"]
+__all__ = ["Reading", "parse_meeting", "read_meeting"]

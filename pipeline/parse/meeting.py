@@ -1,8 +1,18 @@
 """The sheets of a meeting → the model, one parser per sheet (see the other
 modules of this folder). Collects problems, never raises on bad data: a
-meeting with any error yields ``None`` and its full report."""
+meeting with any error yields ``None`` and its full report.
+
+Reading errors do not hide the law's problems: :func:`read_meeting` also
+gives the meeting read in part when its room (Présences, Séance, Votes) and
+its agenda read without error, so that the law checks the items whose rows
+are sound and every problem is listed at once (the spec). When the room has
+an error the law waits: a member misread would make every count look wrong."""
 
 from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 
 from pipeline.model import (
     Contribution,
@@ -32,24 +42,48 @@ from pipeline.parse.seance import (
 )
 from pipeline.parse.tables import drop_blank_sheets, gather_sheets
 from pipeline.parse.tariffs import check_cited_services, parse_contributions, parse_tariffs
-from pipeline.problems import Report
+from pipeline.problems import Place, Problem, Report
 from pipeline.read.sources import MeetingSource
 
 
+@dataclass(frozen=True)
+class Reading:
+    """A meeting as read. Whole when the report has no error; else read in
+    part when its room and agenda are sound (``doubtful``: the N° of the
+    items whose rows have an error); else None."""
+
+    meeting: Meeting | None
+    doubtful: frozenset[int] = frozenset()
+
+
 def parse_meeting(source: MeetingSource, report: Report) -> Meeting | None:
-    """The meeting of ``source``, or None with every problem in ``report``.
-    The order of the steps is the order of the problems printed."""
-    sheets = gather_sheets(source, report)
-    fields = seance_fields(sheets["seance"], report) if "seance" in sheets else {}
-    unreadable: set[str] = set()
-    presences = (
-        parse_presences(sheets["presences"], report, unreadable) if "presences" in sheets else []
-    )
-    items = (
-        parse_deliberations(sheets["deliberations"], report, source.folder)
-        if "deliberations" in sheets
-        else []
-    )
+    """The meeting of ``source``, or None with every problem in ``report``."""
+    reading = read_meeting(source, report)
+    return None if report.errors else reading.meeting
+
+
+def read_meeting(source: MeetingSource, report: Report) -> Reading:
+    """The meeting of ``source`` as far as it reads, every problem in
+    ``report``. The order of the steps is the order of the problems printed;
+    ``room`` gathers the errors that make the room unsound, ``agenda`` those
+    of the items' rows."""
+    room: list[Problem] = []
+    agenda: list[Problem] = []
+    with _errors(report, room):
+        sheets = gather_sheets(source, report)
+        fields = seance_fields(sheets["seance"], report) if "seance" in sheets else {}
+        unreadable: set[str] = set()
+        presences = (
+            parse_presences(sheets["presences"], report, unreadable)
+            if "presences" in sheets
+            else []
+        )
+    with _errors(report, agenda):
+        items = (
+            parse_deliberations(sheets["deliberations"], report, source.folder)
+            if "deliberations" in sheets
+            else []
+        )
     others = parse_other_items(sheets["autres_points"], report) if "autres_points" in sheets else []
     drop_blank_sheets(sheets)
     tariffs = parse_tariffs(sheets["tarifs"], report) if "tarifs" in sheets else None
@@ -59,20 +93,23 @@ def parse_meeting(source: MeetingSource, report: Report) -> Meeting | None:
         else []
     )
     check_cited_services(others, tariffs, report)
-    if "presences" in sheets and not presences and not report.errors:
-        report.error(
-            sheets["presences"].place,
-            "aucun membre : une ligne par membre en exercice est attendue.",
-            code="presence.no-members",
+    with _errors(report, room):
+        if "presences" in sheets and not presences and not report.errors:
+            report.error(
+                sheets["presences"].place,
+                "aucun membre : une ligne par membre en exercice est attendue.",
+                code="presence.no-members",
+            )
+        names = Names([p.member for p in presences], unreadable)
+        numbers = [d.number for d, _ in items]
+        members = resolve_members(presences, names, numbers, report)
+    with _errors(report, agenda):
+        deliberations = [resolve_item_names(d, row, names, report) for d, row in items]
+    with _errors(report, room):
+        votes = (
+            parse_votes(sheets["votes"], names, set(numbers), report) if "votes" in sheets else []
         )
-
-    names = Names([p.member for p in presences], unreadable)
-    agenda = [d.number for d, _ in items]
-    members = resolve_members(presences, names, agenda, report)
-    deliberations = [resolve_item_names(d, row, names, report) for d, row in items]
-    votes = parse_votes(sheets["votes"], names, set(agenda), report) if "votes" in sheets else []
-
-    seance = read_seance(fields, report)
+        seance = read_seance(fields, report)
     if seance.date is not None:
         deliberations = number_acts(
             deliberations,
@@ -82,16 +119,18 @@ def parse_meeting(source: MeetingSource, report: Report) -> Meeting | None:
             report,
         )
     siret = read_siret(seance, report)
-    # Without a Présences sheet (already reported) no name can be checked.
-    president, secretaries = (
-        resolve_officers(seance, names, report) if "presences" in sheets else (None, [])
-    )
-    if "seance" in sheets:
-        check_seance(seance, sheets["seance"].place, report)
+    with _errors(report, room):
+        # Without a Présences sheet (already reported) no name can be checked.
+        president, secretaries = (
+            resolve_officers(seance, names, report) if "presences" in sheets else (None, [])
+        )
+        if "seance" in sheets:
+            check_seance(seance, sheets["seance"].place, report)
 
-    if report.errors:
-        return None
-    return _meeting(
+    rows = {_row(d.place): d.number for d in deliberations}
+    if room or any(_row(p.place) not in rows for p in agenda):
+        return Reading(None)  # an item unread would shift the arrivals and departures
+    meeting = _meeting(
         source,
         seance,
         siret=siret,
@@ -104,6 +143,19 @@ def parse_meeting(source: MeetingSource, report: Report) -> Meeting | None:
         tariffs=tariffs or [],
         contributions=contributions,
     )
+    return Reading(meeting, frozenset(rows[_row(p.place)] for p in agenda))
+
+
+@contextmanager
+def _errors(report: Report, into: list[Problem]) -> Iterator[None]:
+    """Add to ``into`` the errors reported within the block."""
+    before = len(report.errors)
+    yield
+    into.extend(report.errors[before:])
+
+
+def _row(place: Place) -> tuple[str, str, int | None]:
+    return (place.file, place.sheet, place.row)
 
 
 def _meeting(

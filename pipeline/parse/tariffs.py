@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 from decimal import Decimal
 
-from pipeline.model import Contribution, OtherItem, Tariff
+from pipeline.model import Contribution, OtherItem, Tariff, tariff_key
 from pipeline.parse import values
 from pipeline.parse.tables import Row, table
 from pipeline.problems import Place, Report
@@ -48,7 +48,7 @@ def parse_tariffs(sheet: Sheet, report: Report) -> list[Tariff]:
             )
         if service is None or category is None or rate is None:
             continue
-        pair = (fold(values.text(service)), fold(values.text(category)))
+        pair = tariff_key(values.text(service), values.text(category))
         if pair in seen:
             report.error(
                 row.place,
@@ -108,7 +108,7 @@ def parse_contributions(
                 quantity = None
         if None in (payer, service, category, quantity):
             continue
-        pair = (fold(values.text(service)), fold(values.text(category)))
+        pair = tariff_key(values.text(service), values.text(category))
         if pair not in known:
             report.error(
                 row.place,
