@@ -69,7 +69,9 @@ def test_the_summary_table(capsys, tmp_path: Path) -> None:
 
 def test_the_lines_of_a_check(capsys) -> None:
     warning = Problem(Place("a.xlsx"), "à voir", Severity.WARNING, "test.warning")
-    assert console.checked("m", [Problem(Place("a.xlsx"), "faux", code="test.error"), warning]) is True
+    assert (
+        console.checked("m", [Problem(Place("a.xlsx"), "faux", code="test.error"), warning]) is True
+    )
     assert console.checked("n", []) is False
     assert capsys.readouterr().out.splitlines() == [
         "m : 1 problème, 1 avertissement.",
