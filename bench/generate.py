@@ -100,7 +100,7 @@ PARTS = [
 ]
 SUBJECTS = [
     "1.1 Marchés publics",
-    "1.4 Autres contrats",
+    "1.4 Autres types de contrats",
     "3.1 Acquisitions",
     "4.1 Personnel titulaires et stagiaires de la FPT",
     "5.7 Intercommunalité",
@@ -455,7 +455,7 @@ def plan(scale: float = 1.0, seed: int = 2024) -> Plan:
         ["Titre", "Procès-verbal"],
         ["Numérotation", "C{AAAA}_{NNN}"],
         ["Premier numéro", 1],
-        ["SIRET", "20001234500017"],
+        ["SIRET", "20001234200016"],
     ]
 
     presences = [
@@ -526,7 +526,7 @@ def plan(scale: float = 1.0, seed: int = 2024) -> Plan:
         withdrawn = withdrawals.get(number, set())
         voting = voters(members, number, withdrawn)
         title = _fill(rng, rng.choice(TITLES), communes)
-        debate = None
+        debate = "Aucune observation."  # the minutes give the debates since 2022 (L2121-15)
         if rng.random() < 0.25:
             asker = rng.choice(steady)
             debate = (

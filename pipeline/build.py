@@ -29,6 +29,7 @@ from pipeline.read.sources import MeetingSource, read_workbook
 from pipeline.render import contexts, opendata, pdf
 from pipeline.render.compiled import Templates
 from pipeline.render.docx import TemplateError
+from pipeline.render.logo import of_meeting as meeting_logo
 
 
 @functools.cache
@@ -70,6 +71,7 @@ class MeetingResult:
     meeting: str
     written: list[Path] = field(default_factory=list)
     kept: list[Path] = field(default_factory=list)  # copies of edited documents (--force)
+    removed: list[Path] = field(default_factory=list)  # an earlier run's, now stale
     templates: list[Path] = field(default_factory=list)  # templates used that are not the default
     problems: list[Problem] = field(default_factory=list)
 
@@ -142,8 +144,9 @@ def prepare(
     own = source.folder / "templates"  # this meeting's own templates come first
     templates = [own, *templates] if own.is_dir() else templates
     found: dict[str, Path] = {}  # looked up once per template, not once per extract
-    embeds = any(d.expose_file is not None for d in meeting.deliberations)
-    for doc in timed("contexts", contexts.documents, meeting, analysis):
+    logo = meeting_logo(source.folder, templates, report)
+    embeds = logo is not None or any(d.expose_file is not None for d in meeting.deliberations)
+    for doc in timed("contexts", contexts.documents, meeting, analysis, logo):
         if doc.template not in found:
             found[doc.template] = find_template(doc.template, templates)
             if _differs_from_default(found[doc.template]):
@@ -424,6 +427,7 @@ def write(prepared: Prepared, out_dir: Path, force: bool = False) -> MeetingResu
         for warned in written.warnings:
             report.warning(Place(str(warned.path)), warned.message, code=warned.code)
         result.written, result.kept = written.files, written.kept
+        result.removed = written.removed
     result.problems = report.problems
     return result
 

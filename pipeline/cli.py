@@ -20,6 +20,14 @@ from pipeline.render import pdf
 clickfr.install()
 
 CONTEXT = {"help_option_names": ["-h", "--help"]}
+# Each command's line in « make-minutes --help »: written whole, where click
+# would cut the first sentence of the help to fit the terminal (« … (commande... »).
+SUMMARIES = {
+    "build": "Construit les documents de chaque réunion (commande par défaut).",
+    "check": "Vérifie les réunions sans rien écrire.",
+    "new": "Crée une réunion avec des classeurs vierges.",
+    "fields": "Liste les variables des modèles, ou vérifie un modèle.",
+}
 
 
 def _folder_option(name: str, help: str):
@@ -88,7 +96,7 @@ def _building(f):
 @click.group(
     invoke_without_command=True,
     context_settings=CONTEXT,
-    subcommand_metavar="[COMMANDE] [ARGUMENTS]...",
+    subcommand_metavar="[COMMANDE] [ARGUMENTS]…",
 )
 @_common
 @_building
@@ -108,7 +116,7 @@ def main(ctx: click.Context, **options) -> None:
         ctx.invoke(build, **options)
 
 
-@main.command(context_settings=CONTEXT)
+@main.command(context_settings=CONTEXT, short_help=SUMMARIES["build"])
 @_common
 @_building
 @click.pass_context
@@ -196,9 +204,9 @@ def _setup(
     return meetings, folders, output
 
 
-@main.command(context_settings=CONTEXT)
+@main.command(context_settings=CONTEXT, short_help=SUMMARIES["check"])
 @_common
-@click.argument("names", nargs=-1, metavar="[RÉUNION]...")
+@click.argument("names", nargs=-1, metavar="[RÉUNION]…")
 @click.pass_context
 def check(
     ctx: click.Context,
@@ -235,7 +243,7 @@ def check(
     sys.exit(1 if failed else 0)
 
 
-@main.command(context_settings=CONTEXT)
+@main.command(context_settings=CONTEXT, short_help=SUMMARIES["new"])
 @_common
 @click.argument("name", metavar="NOM")
 @click.option(
@@ -256,9 +264,12 @@ def new(
 ):
     """Crée data/NOM/ avec des classeurs vierges prêts à remplir.
 
-    Chaque feuille a ses en-têtes, chaque en-tête un commentaire qui dit ce
-    qu’on y met, et les mots attendus sont proposés en listes déroulantes.
-    Un dossier existant n’est jamais écrasé.
+    seance.xlsx réunit les feuilles Séance, Présences, Délibérations, Votes
+    et Autres points ; tarifs.xlsx, les feuilles Tarifs et Contributions.
+    Chaque en-tête a un commentaire qui dit ce qu’on y met ; des listes
+    déroulantes proposent les mots attendus, les noms des membres de la
+    feuille Présences et les N° de la feuille Délibérations. Un dossier
+    existant n’est jamais écrasé.
     """
     from pipeline.commands import new as new_meeting
 
@@ -272,7 +283,7 @@ def new(
     sys.exit(new_meeting.create(data, name, earlier, click.echo))
 
 
-@main.command(context_settings=CONTEXT)
+@main.command(context_settings=CONTEXT, short_help=SUMMARIES["fields"])
 @_common
 @click.argument("template", metavar="[MODÈLE]", required=False, type=click.Path(path_type=Path))
 @click.option(

@@ -9,6 +9,10 @@ French out. Nothing else in the process is affected (the global gettext
 domain is left alone), and a message missing from the catalogue stays in
 English rather than breaking; ``tests/test_progress.py`` reads click's
 source to check that every message click can show is here.
+
+One text of click does not go through gettext: the range of a number
+(``x>=1``), shown in ``--help`` and in the error for a number out of it;
+:func:`install` has it written in French too (« au moins 1 »).
 """
 
 from __future__ import annotations
@@ -85,7 +89,7 @@ MESSAGES: dict[str, str] = {
     "Confirm the action without prompting.": "Confirme l’action sans la demander.",
     # Values (types.py)
     "{value!r} is not a valid {number_type}.": "« {value} » n’est pas un nombre valide.",
-    "{value} is not in the range {range}.": "{value} n’est pas dans l’intervalle {range}.",
+    "{value} is not in the range {range}.": "{value} ne convient pas : il faut {range}.",
     "{value!r} is not a valid boolean. Recognized values: {states}": (
         "« {value} » n’est pas une valeur oui/non. Valeurs reconnues : {states}"
     ),
@@ -194,6 +198,20 @@ class French(gettext.NullTranslations):
 FRENCH = French()
 
 
+def describe_range(self) -> str:
+    """The range of a number option (click's ``_NumberRangeBase``) in French:
+    « au moins 1 », « moins de 10 », « de 1 à 8 »; click writes ``x>=1``."""
+    low = "plus de" if self.min_open else "au moins"
+    high = "moins de" if self.max_open else "au plus"
+    if self.max is None:
+        return f"{low} {self.min}"
+    if self.min is None:
+        return f"{high} {self.max}"
+    if not (self.min_open or self.max_open):
+        return f"de {self.min} à {self.max}"
+    return f"{low} {self.min} et {high} {self.max}"
+
+
 def install() -> None:
     """Make click speak French, in this process (idempotent)."""
     for name in MODULES:
@@ -202,3 +220,9 @@ def install() -> None:
             module._ = FRENCH.gettext
         if hasattr(module, "ngettext"):
             module.ngettext = FRENCH.ngettext
+    # Not a message: a method builds it (the help's « [x>=1] », and the range
+    # of the error above). Every range type of click inherits it.
+    click_types = importlib.import_module("click.types")
+    base = getattr(click_types, "_NumberRangeBase", None)
+    if base is not None and hasattr(base, "_describe_range"):
+        base._describe_range = describe_range

@@ -4,6 +4,7 @@ stands for a meeting when a bug stopped it."""
 
 from __future__ import annotations
 
+import shlex
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -16,10 +17,14 @@ from pipeline.problems import Place, Problem, Severity
 
 NO_MEETING = """Aucune réunion trouvée dans {where}.
 
-Créez un dossier par réunion dans data/, par exemple data/2024-03-15-conseil/,
-et déposez-y les classeurs Excel (.xlsx) de la séance, avec les feuilles
-« Séance », « Présences » et « Délibérations » (et, si besoin, « Autres points »).
-Le format des classeurs est décrit dans docs/data-format.md."""
+Pour créer une réunion avec des classeurs vierges, prêts à remplir :
+
+    make-minutes new 2024-03-15-conseil{option}
+
+Ou créez vous-même un dossier par réunion dans {data}/, par exemple
+{data}/2024-03-15-conseil/, et déposez-y les classeurs Excel (.xlsx) de la séance,
+avec les feuilles « Séance », « Présences » et « Délibérations » (et, si besoin,
+« Autres points »). Le format des classeurs est décrit dans docs/data-format.md."""
 
 # The progress bar's label of each stage of build.run.
 STAGES = {
@@ -57,7 +62,10 @@ def progress(steps: int, meetings: int) -> Iterator[Progress]:
 def no_meeting(data: Path, missing: bool = False) -> None:
     """Said on stderr when ``data`` holds no meeting (or does not exist)."""
     where = f"« {data.resolve()} »" + (" (ce dossier n’existe pas)" if missing else "")
-    click.echo(NO_MEETING.format(where=where), err=True)
+    # The command to type, with --data when the folder is not the default one.
+    named = data.as_posix()
+    option = "" if data == Path("data") else f" --data {shlex.quote(named)}"
+    click.echo(NO_MEETING.format(where=where, option=option, data=named), err=True)
 
 
 def settled(name: str, result: MeetingResult | Exception) -> MeetingResult:
@@ -105,6 +113,17 @@ def report(result: MeetingResult, prefix: str = "") -> None:
         click.echo(f"{prefix}{result.meeting} : {names} {verb} dans {where}")
         for copy in result.kept:
             click.echo(f"  - votre version modifiée est gardée dans {copy.name}")
+        pdfs = [p for p in result.removed if p.suffix == ".pdf"]
+        if len(pdfs) == 1:
+            click.echo(
+                "  - 1 copie PDF/A retirée : son document a changé depuis la construction avec "
+                "--pdf ; relancez avec --pdf pour la refaire."
+            )
+        elif pdfs:
+            click.echo(
+                f"  - {len(pdfs)} copies PDF/A retirées : leurs documents ont changé depuis la "
+                "construction avec --pdf ; relancez avec --pdf pour les refaire."
+            )
         for template in result.templates:
             click.echo(f"  - modèle utilisé : {template}")
     for p in errors + warnings:

@@ -11,8 +11,11 @@ parser and described in docs/data-format.md.
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 from dataclasses import dataclass, field
+from importlib import resources
 from typing import Any
 
 from pipeline.model import Ballot, QuorumBase, Status, Vote
@@ -60,6 +63,10 @@ class Vocabulary:
     words: dict[str, Any]  # folded word → the value it stands for
     expected: str  # what a message says was expected
     choices: tuple[str, ...] = ()  # offered in the drop-down list of a blank workbook
+    # Whether ``choices`` say every value the cell may hold (the blank
+    # workbook's list then refuses another); False when a number may stand
+    # in a word's stead (« Seuil du quorum »).
+    closed: bool = field(default=True, kw_only=True)
     # The code of the problem « a word outside this vocabulary » (pipeline.problems).
     code: str = field(kw_only=True)
 
@@ -132,6 +139,7 @@ THRESHOLD = Vocabulary(
     {"majorite": "majorité", "tiers": "tiers"},
     "« majorité », « tiers » ou un nombre entier",
     ("majorité", "tiers"),
+    closed=False,
     code="seance.unknown-quorum-threshold",
 )
 # « Vote » of a deliberation, and the vote of the previous minutes: unanimity,
@@ -151,7 +159,26 @@ COUNT_WORDS = {  # a word of a count → the Counts field it adds to
     "nppv": "nppv",
 }
 
+# --- the drop-down lists of the blank workbooks -------------------------------------------
+
+# Besides the fixed words of a vocabulary, a drop-down list may offer what the
+# meeting's own sheets hold: the members' « Prénom Nom » (from Présences) or
+# the deliberations' numbers (the N° column of Délibérations). Such a list
+# follows the sheet as the clerk fills it, and may be incomplete (a
+# substitute, a name typed before Présences is filled, several secretaries):
+# a value outside it is warned about, never refused.
+MEMBERS_LIST = "membres"
+NUMBERS_LIST = "numeros"
+# The hidden sheet of a blank workbook that holds the members' names its lists
+# offer (formulas over Présences): the reader ignores it.
+HELPER_SHEET = "Listes"
+
 # --- columns ---------------------------------------------------------------------------
+
+
+# The grouping columns: a range merged down several rows gives its value to
+# each (the spec's « Merged cells »); in any other column it is an error.
+GROUPING_COLUMNS = frozenset({"college", "partie", "budget", "service"})
 
 
 @dataclass(frozen=True)
@@ -162,6 +189,8 @@ class Column:
     supported: bool = True
     hint: str = ""  # the comment of its header in a blank workbook
     choices: tuple[str, ...] = ()  # its drop-down list in a blank workbook
+    closed: bool = True  # whether its list refuses a value outside ``choices``
+    listed: str = ""  # MEMBERS_LIST or NUMBERS_LIST: its drop-down offers the meeting's own
     unless: str = ""  # required unless this column (a key of the same sheet) is filled
     names: tuple[str, ...] = field(init=False)  # folded forms accepted
 
@@ -174,12 +203,7 @@ def _col(title: str, *synonyms: str, **options: Any) -> Column:
 
 
 NUMBER_SYNONYMS = ("No", "Num", "Numéro", "Numero")
-_NUMBER_HINT = "Numéro du point : 1, 2, 3…"
-_TITLE_HINT = "Titre de la délibération."
-_PART_HINT = "Titre de la partie : DÉLIBÉRATIONS par défaut."
-_VOTE_HINT = "« unanimité », ou vide et les décomptes dans Pour, Contre, Abstentions, NPPV."
-_SERVICE_HINT = "Le service facturé."
-_CATEGORY_HINT = "Qui paie : Communes, EPCI…"
+# Each column's comment says what that column holds: no two columns share one.
 
 COLUMNS: dict[str, dict[str, Column]] = {
     "presences": {
@@ -200,22 +224,34 @@ COLUMNS: dict[str, dict[str, Column]] = {
             "Pouvoir à",
             "Pouvoir donné à",
             "Mandataire",
-            hint="Prénom Nom du membre présent qui détient le pouvoir.",
+            hint="Prénom Nom du membre présent qui détient le pouvoir de ce membre (liste des "
+            "membres).",
+            listed=MEMBERS_LIST,
         ),
         "supplee": _col(
             "Suppléé par", "Suppléant", hint="Nom du suppléant qui siège (statut « suppléé »)."
         ),
         "arrivee": _col(
             "Arrivée",
-            hint="N° du premier point auquel le membre prend part (arrivé en retard).",
+            hint="N° de la première délibération à laquelle le membre prend part (arrivé en "
+            "retard ; liste des N° de la feuille Délibérations).",
+            listed=NUMBERS_LIST,
         ),
         "depart": _col(
-            "Départ", hint="N° du dernier point auquel le membre prend part (parti avant la fin)."
+            "Départ",
+            hint="N° de la dernière délibération à laquelle le membre prend part (parti avant la "
+            "fin ; liste des N° de la feuille Délibérations).",
+            listed=NUMBERS_LIST,
         ),
     },
     "deliberations": {
-        "numero": _col("N°", *NUMBER_SYNONYMS, required=True, hint=_NUMBER_HINT),
-        "titre": _col("Titre", required=True, hint=_TITLE_HINT),
+        "numero": _col(
+            "N°",
+            *NUMBER_SYNONYMS,
+            required=True,
+            hint="Numéro de la délibération, unique dans la séance : 1, 2, 3…",
+        ),
+        "titre": _col("Titre", required=True, hint="Titre de la délibération."),
         "expose": _col(
             "Exposé",
             hint="Le rapport ; retour à la ligne (Alt+Entrée) = nouveau paragraphe, « - » = "
@@ -226,7 +262,12 @@ COLUMNS: dict[str, dict[str, Column]] = {
         "decision": _col(
             "Décision", hint="« Après en avoir délibéré, les membres … approuvent … »."
         ),
-        "vote": _col("Vote", "Votes", hint=_VOTE_HINT, choices=UNANIMITY.choices),
+        "vote": _col(
+            "Vote",
+            "Votes",
+            hint="« unanimité », ou vide et les décomptes dans Pour, Contre, Abstentions, NPPV.",
+            choices=UNANIMITY.choices,
+        ),
         "pour": _col("Pour", hint="Nombre de voix pour."),
         "contre": _col("Contre", hint="Nombre de voix contre."),
         "abstentions": _col(
@@ -243,17 +284,32 @@ COLUMNS: dict[str, dict[str, Column]] = {
             hint="Membres qui quittent la salle pour ce point (intérêt), séparés par « ; ».",
         ),
         "presidence": _col(
-            "Présidence", hint="Qui préside ce point, quand ce n’est pas le président."
+            "Présidence",
+            hint="Prénom Nom du membre qui préside ce point, quand ce n’est pas le président "
+            "(liste des membres).",
+            listed=MEMBERS_LIST,
         ),
-        "partie": _col("Partie", hint=_PART_HINT),
+        "partie": _col(
+            "Partie",
+            hint="Titre de la partie où figure cette délibération : DÉLIBÉRATIONS par défaut.",
+        ),
         "numero_acte": _col(
-            "Numéro d'acte", hint="Numéro d’acte tapé (15 caractères : A-Z, 0-9, _)."
+            "Numéro d'acte",
+            hint="Numéro d’acte tapé : 1 à 15 caractères A-Z, 0-9, _ (pas de _ au début ni à la fin).",
         ),
-        "matiere": _col("Matière", hint="Code et nom ACTES : « 8.1 Enseignement »."),
+        "matiere": _col(
+            "Matière",
+            hint="Code ACTES, seul ou suivi de son nom : « 8.1 » ou « 8.1 Enseignement ».",
+        ),
     },
     "autres_points": {
-        "partie": _col("Partie", required=True, hint=_PART_HINT),
-        "titre": _col("Titre", hint=_TITLE_HINT),
+        "partie": _col(
+            "Partie",
+            required=True,
+            hint="Titre de la partie où figure ce point : « EXAMEN DE L’ORDRE DU JOUR DU "
+            "COMITÉ SYNDICAL »…",
+        ),
+        "titre": _col("Titre", hint="Titre du point (sans vote) dans sa partie."),
         "texte": _col(
             "Texte", hint="Le texte du point ; « - » en début de ligne = puce.", unless="tarifs"
         ),
@@ -262,16 +318,32 @@ COLUMNS: dict[str, dict[str, Column]] = {
         ),
     },
     "votes": {
-        "numero": _col("N°", *NUMBER_SYNONYMS, required=True, hint=_NUMBER_HINT),
-        "membre": _col(
-            "Membre", required=True, hint="Prénom Nom du membre (ou du suppléant) qui vote."
+        "numero": _col(
+            "N°",
+            *NUMBER_SYNONYMS,
+            required=True,
+            hint="N° de la délibération votée (liste des N° de la feuille Délibérations).",
+            listed=NUMBERS_LIST,
         ),
-        "vote": _col("Vote", "Votes", required=True, hint=_VOTE_HINT, choices=NAMED_VOTE.choices),
+        "membre": _col(
+            "Membre",
+            required=True,
+            hint="Prénom Nom du membre (ou du suppléant) qui vote (liste des membres).",
+            listed=MEMBERS_LIST,
+        ),
+        "vote": _col(
+            "Vote",
+            "Votes",
+            required=True,
+            hint="Le vote de ce membre : pour, contre, abstention ou nppv ; seuls les votes "
+            "autres que « pour » sont à lister.",
+            choices=NAMED_VOTE.choices,
+        ),
     },
     "tarifs": {
         "budget": _col("Budget", hint="Budget annexe…"),
-        "service": _col("Service", required=True, hint=_SERVICE_HINT),
-        "categorie": _col("Catégorie", required=True, hint=_CATEGORY_HINT),
+        "service": _col("Service", required=True, hint="Le service facturé."),
+        "categorie": _col("Catégorie", required=True, hint="Qui paie : Communes, EPCI…"),
         "tarif": _col("Tarif HT", "Tarif", required=True, hint="Tarif en euros hors taxes : 0,07."),
         "unite": _col("Unité", hint="habitant, an, forfait…"),
         "plancher": _col("Plancher HT", "Plancher", hint="Montant minimal facturé."),
@@ -285,8 +357,14 @@ COLUMNS: dict[str, dict[str, Column]] = {
         "collectivite": _col(
             "Collectivité", required=True, hint="Nom de la collectivité qui paie."
         ),
-        "service": _col("Service", required=True, hint=_SERVICE_HINT),
-        "categorie": _col("Catégorie", required=True, hint=_CATEGORY_HINT),
+        "service": _col(
+            "Service", required=True, hint="Un Service de la feuille Tarifs, tel qu’il y est écrit."
+        ),
+        "categorie": _col(
+            "Catégorie",
+            required=True,
+            hint="Une Catégorie de ce service dans la feuille Tarifs, telle qu’elle y est écrite.",
+        ),
         "quantite": _col(
             "Quantité",
             required=True,
@@ -307,6 +385,8 @@ class Field:
     supported: bool = True
     hint: str = ""  # the comment of its name in a blank workbook
     choices: tuple[str, ...] = ()  # the drop-down list of its value in a blank workbook
+    closed: bool = True  # whether its list refuses a value outside ``choices``
+    listed: str = ""  # MEMBERS_LIST: its drop-down offers the members' names
     kind: str = "text"  # "date" or "time": the number format of its value in a blank workbook
 
 
@@ -338,8 +418,19 @@ FIELDS: dict[str, Field] = {
             kind="date",
         ),
         Field("Lieu", hint="Complète « s’est réuni… » : « dans ses locaux », « à la mairie »."),
-        Field("Président", True, hint="Prénom Nom du président ou de la présidente, présent(e)."),
-        Field("Secrétaire de séance", True, hint="Prénom Nom ; plusieurs séparés par « ; »."),
+        Field(
+            "Président",
+            True,
+            hint="Prénom Nom du président ou de la présidente, présent(e) (liste des membres).",
+            listed=MEMBERS_LIST,
+        ),
+        Field(
+            "Secrétaire de séance",
+            True,
+            hint="Prénom Nom d’un membre présent (liste des membres) ; plusieurs séparés par "
+            "« ; ».",
+            listed=MEMBERS_LIST,
+        ),
         Field(
             "Procès-verbal précédent",
             hint="Date de la réunion dont le procès-verbal est approuvé.",
@@ -359,6 +450,7 @@ FIELDS: dict[str, Field] = {
             "Seuil du quorum",
             hint="« majorité » (défaut), « tiers » ou un nombre.",
             choices=THRESHOLD.choices,
+            closed=THRESHOLD.closed,
         ),
         Field("Titre", hint="Sous-titre du document : « Procès-verbal synthétique »."),
         Field(
@@ -381,11 +473,43 @@ FIELDS: dict[str, Field] = {
 
 # --- the forms of some values -------------------------------------------------------------
 
-# The « Matière » column: an ACTES subject code and its name, « 8.1 Enseignement ».
-SUBJECT = re.compile(r"^(\d\.\d{1,2})\s+(\S.*)$")
-# An act number, typed in « Numéro d'acte » or made from « Numérotation »: at
-# most 15 characters of A-Z, 0-9 and _ (the ACTES platform's rule).
-ACT_NUMBER = re.compile(r"[A-Z0-9_]{1,15}")
+# The « Matière » column: a code of the ACTES nomenclature, alone (« 8.1 ») or
+# followed by its name (« 8.1 Enseignement », « 8.1 - Enseignement »); a comma
+# may stand for the dot (« 8,1 »). Groups: the code, the name (or None).
+SUBJECT = re.compile(r"(\d{1,2}(?:[.,]\d{1,2})*)(?:\s*[-\u2013\u2014:]\s*|\s+)?(\S.*)?")
+
+
+def _actes_nomenclature() -> dict[str, str]:
+    """The ACTES nomenclature (« classification des actes » of the ministère
+    de l’Intérieur), levels 1 and 2: code (« 8 », « 8.1 ») → name, in the
+    order of pipeline/actes.csv.
+
+    Sources: the ministry's RetourClassification as S²LOW's tests hold it
+    (libriciel/s2low, test/PHPUnit/class/fixtures/classification.xml,
+    DateClassification 2004-04-01), every code and name, written there
+    without most accents: the accents are put back here; the level-1 names
+    as the SCDL « Délibérations » validator spells them (validata-table,
+    validata_core/custom_checks/nomenclature_actes_value.py, after the
+    nomenclature published by the préfectures), which fixes the ministry's
+    « pourvoirs de police » into « pouvoirs de police »."""
+    text = resources.files("pipeline").joinpath("actes.csv").read_text(encoding="utf-8")
+    return {row["code"]: row["libelle"] for row in csv.DictReader(io.StringIO(text))}
+
+
+ACTES: dict[str, str] = _actes_nomenclature()
+
+
+def actes_path(code: str) -> str:
+    """« niveau 1/niveau 2 » of a level-2 code (« 8.1 » → « Domaines de
+    compétences par thèmes/Enseignement »), as SCDL's DELIB_MATIERE_NOM."""
+    return f"{ACTES[code.split('.')[0]]}/{ACTES[code]}"
+
+
+# An act number, typed in « Numéro d'acte » or made from « Numérotation »: 1 to
+# 15 characters of A-Z, 0-9 and _, neither first nor last an _ (S²LOW's rule
+# for the ACTES platform: ^([A-Z0-9][A-Z0-9_]{0,13})?[A-Z0-9]$).
+ACT_NUMBER = re.compile(r"(?:[A-Z0-9][A-Z0-9_]{0,13})?[A-Z0-9]")
+ACT_NUMBER_CHARACTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
 # « Numérotation »: a pattern whose {AAAA}, {MM}, {JJ} are the meeting's year,
 # month and day, and {NNN} (as many N as digits) the item's sequence number.
 ACT_PLACEHOLDER = re.compile(r"\{([^{}]*)\}")

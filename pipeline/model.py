@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from decimal import Decimal
 from enum import Enum
 from pathlib import Path
@@ -96,6 +96,10 @@ class Counts:
     @property
     def exprimes(self) -> int:
         return self.pour + self.contre
+
+
+COUNT_FIELDS = tuple(f.name for f in fields(Counts))  # pour, contre, abstentions, nppv:
+# the fields of a vote's counts, and the keys of their columns in « Délibérations »
 
 
 @dataclass(frozen=True)

@@ -246,8 +246,12 @@ def _remove_stale(
     """What an earlier run wrote and this one does not (an extract renamed
     with its title, the PDFs of a run with --pdf): removed when unedited, so
     that no stale document lies beside the current ones; an edited one stays,
-    and stays in the manifest."""
+    and stays in the manifest. A PDF copy whose document this run wrote
+    again unchanged (same bytes) is still its copy: it stays."""
     for name in [n for n in known if n not in files]:
+        document = name[: -len(".pdf")] + ".docx" if name.endswith(".pdf") else None
+        if document in files and on_disk.get(document) == known.get(document):
+            continue  # ``known`` holds the new hashes: the document was not changed
         if on_disk[name] == known[name]:
             (folder / name).unlink(missing_ok=True)
             result.removed.append(folder / name)

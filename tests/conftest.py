@@ -235,4 +235,4 @@ def assert_first_college_merged_down(text: list[str]) -> None:
         "Département de la Somme",
         "Communautés de communes",
     ]
-    assert text[start + 6] == "Ernest CANDELA (excusé)"
+    assert text[start + 6] == "M. Ernest CANDELA (excusé)"

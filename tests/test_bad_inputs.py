@@ -127,14 +127,14 @@ CASES = [
     pytest.param(
         meeting(presences=presences((1, "Statut", "presnt"))),
         "presence.unknown-status",
-        f"{PRES}, cellule E2 (colonne « Statut »)",
+        f"{PRES}, cellule E2 (Florence RODINGER, colonne « Statut »)",
         "valeur inconnue « presnt » : attendu « présent », « excusé », « absent » ou « suppléé ».",
         id="statut-mal-orthographie",
     ),
     pytest.param(
         meeting(presences=presences((2, "Civilité", "Mr"))),
         "presence.unknown-civility",
-        f"{PRES}, cellule B3 (colonne « Civilité »)",
+        f"{PRES}, cellule B3 (Ernest CANDELA, colonne « Civilité »)",
         "valeur inconnue « Mr » : attendu « M. » ou « Mme ».",
         id="civilite-mal-orthographiee",
     ),
@@ -149,7 +149,8 @@ CASES = [
         meeting(drop=("Date",)),
         "seance.missing-field",
         SEANCE,
-        "champ obligatoire « Date » manquant ou vide.",
+        "champ obligatoire « Date » manquant : ajoutez-le sur une ligne, son nom en colonne A "
+        "et sa valeur en colonne B (par exemple A11 et B11).",
         id="date-manquante",
     ),
     pytest.param(
@@ -302,14 +303,14 @@ CASES = [
     pytest.param(
         meeting(presences=presences((1, "Pouvoir à", "Philippe VARLET"))),
         "proxy.giver-present",
-        f"{PRES}, ligne 2, colonne « Pouvoir à »",
+        f"{PRES}, ligne 2 (Florence RODINGER), colonne « Pouvoir à »",
         "ce membre siège pendant toute la séance : il ne donne pas de pouvoir. Videz « Pouvoir à »",
         id="pouvoir-donne-par-un-present",
     ),
     pytest.param(
         meeting(presences=presences((4, "Pouvoir à", "Philipe VARLET"))),
         "member.unknown-name",
-        f"{PRES}, cellule F5 (colonne « Pouvoir à »)",
+        f"{PRES}, cellule F5 (Stéphane DECAYEUX, colonne « Pouvoir à »)",
         "titulaire du pouvoir « Philipe VARLET » introuvable dans la feuille « Présences » : "
         "attendu le prénom et le nom d’un membre. Vouliez-vous dire « Philippe VARLET » ?",
         id="pouvoir-a-un-nom-proche",
@@ -317,7 +318,7 @@ CASES = [
     pytest.param(
         meeting(presences=presences((4, "Pouvoir à", "Ernest CANDELA"))),
         "proxy.holder-absent",
-        f"{PRES}, ligne 5, colonne « Pouvoir à »",
+        f"{PRES}, ligne 5 (Stéphane DECAYEUX), colonne « Pouvoir à »",
         "le titulaire du pouvoir (Ernest CANDELA) ne siège à aucun moment où ce pouvoir "
         "compterait : un pouvoir ne peut être donné qu’à un membre présent (CGCT L2121-20).",
         id="pouvoir-a-un-excuse",
@@ -325,7 +326,7 @@ CASES = [
     pytest.param(
         meeting(presences=presences((2, "Pouvoir à", "Philippe VARLET"))),
         "proxy.too-many",
-        f"{PRES}, ligne 5, colonne « Pouvoir à »",
+        f"{PRES}, ligne 5 (Stéphane DECAYEUX), colonne « Pouvoir à »",
         "Philippe VARLET détiendrait plus d’un pouvoir à l’ouverture de la séance : un membre "
         "ne peut en détenir plus d’un",
         id="deux-pouvoirs-au-meme-membre",
@@ -333,7 +334,7 @@ CASES = [
     pytest.param(
         meeting(seance={"Président": "Ernest CANDELA"}),
         "officer.absent-at-opening",
-        f"{PRES}, ligne 3",
+        f"{PRES}, ligne 3 (Ernest CANDELA)",
         "Le président (Ernest CANDELA) doit être présent à l’ouverture de "
         "la séance, or son statut est « excusé ».",
         id="president-excuse",
@@ -371,7 +372,7 @@ CASES = [
     pytest.param(
         meeting(presences=add_column(PRESENCES, "Arrivée", 2)),
         "deliberation.unknown-number",
-        f"{PRES}, cellule G2 (colonne « Arrivée »)",
+        f"{PRES}, cellule G2 (Florence RODINGER, colonne « Arrivée »)",
         "aucune délibération n° 2 dans la feuille « Délibérations ».",
         id="arrivee-a-un-point-inexistant",
     ),
@@ -401,14 +402,15 @@ CASES = [
         meeting(seance={"Numérotation": "B{AAAA}-{NNN}"}),
         "act.invalid-number",
         f"{DELIB}, ligne 2, colonne « N° »",
-        "numéro d’acte « B2016-001 » refusé : au plus 15 caractères parmi A à Z (majuscules "
-        "sans accent), 0 à 9 et _ (règle ACTES).",
+        "numéro d’acte « B2016-001 » refusé (caractère refusé : « - ») : de 1 à 15 caractères "
+        "parmi A à Z (majuscules sans accent), 0 à 9 et _, sans _ au début ni à la fin (règle "
+        "de la plateforme ACTES, appliquée par S²LOW).",
         id="numero-d-acte-hors-actes",
     ),
     pytest.param(
         meeting(presences=presences((2, "Statut", "suppléé"))),
         "presence.substitute-missing",
-        f"{PRES}, ligne 3, colonne « Suppléé par »",
+        f"{PRES}, ligne 3 (Ernest CANDELA), colonne « Suppléé par »",
         "statut « suppléé » : indiquez dans « Suppléé par » le nom du suppléant qui siège.",
         id="supplee-sans-suppleant",
     ),
@@ -416,7 +418,7 @@ CASES = [
         # The president's own row is wrong: one problem, not also "président introuvable".
         meeting(presences=presences((3, "Statut", "presnt"))),
         "presence.unknown-status",
-        f"{PRES}, cellule E4 (colonne « Statut »)",
+        f"{PRES}, cellule E4 (Philippe VARLET, colonne « Statut »)",
         "valeur inconnue « presnt »",
         id="statut-faux-du-president",
     ),
@@ -453,7 +455,7 @@ def test_every_problem_is_listed_at_once(tmp_path: Path) -> None:
     )
     assert_failed(tmp_path, code, output, problems=3)
     assert sorted(problems_of(tmp_path / "data")["m"]) == [
-        ("presence.unknown-status", f"{PRES}, cellule E2 (colonne « Statut »)"),
+        ("presence.unknown-status", f"{PRES}, cellule E2 (Florence RODINGER, colonne « Statut »)"),
         ("value.impossible-date", f"{SEANCE}, cellule B5 (colonne « Date »)"),
         ("vote.unknown-vote", f"{DELIB}, cellule E2 (colonne « Vote »)"),
     ]
@@ -478,7 +480,7 @@ def test_a_proxy_to_a_stranger_gets_no_hint(tmp_path: Path) -> None:
     assert_one_problem(
         tmp_path / "data",
         "member.unknown-name",
-        f"{PRES}, cellule F5 (colonne « Pouvoir à »)",
+        f"{PRES}, cellule F5 (Stéphane DECAYEUX, colonne « Pouvoir à »)",
         "titulaire du pouvoir « Jean DUPONT » introuvable dans la feuille « Présences »",
     )
     assert "Vouliez-vous dire" not in output

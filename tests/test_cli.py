@@ -5,7 +5,11 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
+from click.testing import CliRunner
 from conftest import SAMPLE, docx_text, make_meeting, run
+
+from pipeline.cli import SUMMARIES, main
 
 
 def test_no_data_folder(tmp_path: Path, monkeypatch) -> None:
@@ -17,6 +21,13 @@ def test_no_data_folder(tmp_path: Path, monkeypatch) -> None:
     )
     assert "data/2024-03-15-conseil/" in printed and "« Séance »" in printed
     assert "Traceback" not in printed
+    # The command that makes a meeting to fill, as it is to be typed.
+    assert "\n    make-minutes new 2024-03-15-conseil\n" in printed
+    # Elsewhere than ./data, the same folder.
+    code, printed = run("check", "--data", "mes séances")
+    assert code == 1
+    assert "\n    make-minutes new 2024-03-15-conseil --data 'mes séances'\n" in printed
+    assert "mes séances/2024-03-15-conseil/" in printed
 
 
 def test_empty_data_folder(tmp_path: Path) -> None:
@@ -42,12 +53,20 @@ def test_default_folders_and_one_line_per_meeting(tmp_path: Path, monkeypatch) -
         "Avertissements",
         "Problèmes",
     ]
-    assert summary.splitlines()[1].split() == ["2016-11-28-bureau", "6", "1", "0"]
+    # Warnings: no SIRET for the open data; a quorum counting proxies (the statutes').
+    assert summary.splitlines()[1].split() == ["2016-11-28-bureau", "6", "2", "0"]
     lines = [line for line in report.splitlines() if "deliberations.csv" not in line]
     assert lines == [
         (
             "2016-11-28-bureau : proces-verbal.docx, annexe-tarifs.docx, liste-deliberations.docx, "
             "3 extraits écrits dans output/2016-11-28-bureau"
+        ),
+        (
+            "  - seance.xlsx, feuille « Séance », cellule B15 (colonne « Quorum ») : avertissement : "
+            "le quorum compte ici les membres représentés : c’est une exception à la règle du CGCT "
+            "(article L2121-17 : seuls les membres présents comptent), que seuls les statuts de "
+            "l’organisme peuvent prévoir. Vérifiez qu’ils le disent ; sinon, écrivez « présents » "
+            "ou effacez le champ « Quorum »."
         ),
         (
             "2017-01-09-bureau : proces-verbal.docx, liste-deliberations.docx, 1 extrait écrits dans "
@@ -63,7 +82,7 @@ def test_workbooks_directly_in_data_form_a_meeting(tmp_path: Path) -> None:
     code, printed = run("--data", str(data), "--output", str(tmp_path / "out"))
     assert code == 0, printed
     text = docx_text(tmp_path / "out" / "seance-du-jour" / "proces-verbal.docx")
-    assert text[0] == "BUREAU du 28 novembre 2016"
+    assert text[:2] == ["Syndicat mixte Somme Numérique", "BUREAU du 28 novembre 2016"]
 
 
 def test_sheets_spread_or_together_and_default_sheet_names(tmp_path: Path) -> None:
@@ -116,7 +135,10 @@ def test_check_lists_every_problem_and_writes_nothing(tmp_path: Path) -> None:
     lines = [line for line in printed.splitlines() if "deliberations.csv" not in line]
     assert lines[0] == "bonne : aucun problème, 1 avertissement."
     assert lines[1] == "mauvaise : 2 problèmes."
-    assert "presences.xlsx, feuille « Présences », cellule E2 (colonne « Statut ») :" in lines[2]
+    assert (
+        "presences.xlsx, feuille « Présences », cellule E2 (Florence RODINGER, colonne « Statut ») :"
+        in lines[2]
+    )
     assert "seance.xlsx, feuille « Séance », cellule B5 (colonne « Date ») :" in lines[3]
     assert not (tmp_path / "out").exists()
     # One meeting named: only that one is checked; a good one exits 0.
@@ -124,3 +146,45 @@ def test_check_lists_every_problem_and_writes_nothing(tmp_path: Path) -> None:
     assert code == 0 and "mauvaise" not in printed
     code, printed = run("check", "inconnue", "--data", data)
     assert code == 2 and "Réunion inconnue : inconnue" in printed
+
+
+COMMANDS = ["build", "check", "new", "fields"]
+# What click writes in English when a text escapes the translation, and its
+# marks of a cut summary.
+ENGLISH = [
+    "Usage:",
+    "Options:",
+    "Commands:",
+    "Arguments:",
+    "Show this message",
+    "Show the version",
+    "default:",
+    "required",
+    "x>=",
+    "x<=",
+    ">=",
+    "[env var",
+    "...",
+]
+
+
+@pytest.mark.parametrize("width", [50, 80, 200])
+@pytest.mark.parametrize("command", [[], *([c] for c in COMMANDS)])
+def test_every_help_is_french_and_whole(command: list[str], width: int) -> None:
+    result = CliRunner().invoke(main, [*command, "--help"], terminal_width=width)
+    assert result.exit_code == 0, result.output
+    printed = result.output
+    assert printed.startswith("Utilisation : ") and "\nOptions :\n" in printed
+    assert [word for word in ENGLISH if word in printed] == [], printed
+    if not command:
+        # Each command's summary, whole (the words wrap, nothing is cut).
+        listed = " ".join(printed.split("Commandes :\n")[1].split())
+        for name in COMMANDS:
+            assert f"{name} {SUMMARIES[name]}" in listed, listed
+        assert "[au moins 1]" in printed  # --jobs: click's « [x>=1] » in French
+
+
+def test_a_number_out_of_its_range_is_said_in_french() -> None:
+    code, printed = run("--jobs", "0")
+    assert code == 2
+    assert "0 ne convient pas : il faut au moins 1." in printed

@@ -48,16 +48,19 @@ def test_feminine_instance_and_women(tmp_path: Path) -> None:
         },
         presences=presences,
     )
-    assert text[0] == "COMMISSION DES FINANCES du 1er mars 2024"
-    assert text[2] == (
+    assert text[:2] == [
+        "Communauté de communes du Vimeu",
+        "COMMISSION DES FINANCES du 1er mars 2024",
+    ]
+    assert text[3] == (
         "L’an deux mille vingt-quatre, le premier mars à 17h00, la COMMISSION DES FINANCES "
         "de la Communauté de communes du Vimeu légalement convoquée le vingt et un décembre "
         "deux mille vingt-trois, s’est réunie dans ses locaux, sous la présidence "
         "d’Éloïse PETIT\u00a0;"
     )
     assert "Membres de la COMMISSION DES FINANCES présents, excusés et absents\u00a0:" in text
-    assert "Inès ROUX (absente)" in text
-    assert "Olivier JARDE (excusé, pouvoir à Anne MARTIN)" in text
+    assert "Mme Inès ROUX (absente)" in text  # the list of members has the civility
+    assert "M. Olivier JARDE (excusé, pouvoir à Mme Anne MARTIN)" in text
     assert "Anne MARTIN et Éloïse PETIT sont désignées secrétaires de séance." in text
     # 4 members: majority 3; 2 present + 1 represented = 3.
     assert (
@@ -136,12 +139,15 @@ def test_colleges_as_rows_beyond_four(tmp_path: Path) -> None:
     table = document.tables[0]
     assert len(table.columns) == 2
     assert [row.cells[0].text for row in table.rows] == [f"Collège {i}" for i in range(5)]
-    assert table.rows[3].cells[1].text == "Stéphane DECAYEUX (excusé, pouvoir à Philippe VARLET)"
+    assert (
+        table.rows[3].cells[1].text == "M. Stéphane DECAYEUX (excusé, pouvoir à M. Philippe VARLET)"
+    )
 
 
 def test_data_is_escaped_not_interpreted(tmp_path: Path) -> None:
     text = minutes(tmp_path, seance={"Organisme": "syndicat Board & Co <2026> {{ x }}"})
-    assert "du syndicat Board & Co <2026> {{ x }} légalement" in text[2]
+    assert text[0] == "Syndicat Board & Co <2026> {{ x }}"
+    assert "du syndicat Board & Co <2026> {{ x }} légalement" in text[3]
 
 
 def _template_with(tmp_path: Path, extra: str) -> Path:

@@ -9,7 +9,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import DELIBERATIONS, REPO, SAMPLE, make_meeting, run
+from conftest import DELIBERATIONS, REPO, SAMPLE, make_meeting, run, write_sheet
 
 from pipeline.commands import fields, template_check
 from pipeline.read.sources import find_meetings
@@ -65,7 +65,8 @@ def test_listing_gives_each_variable_its_description_and_sample_value() -> None:
     assert line_of(printed, "d.pour").endswith("exemple : 5")
     assert "Chaque délibération : {% for d in partie.deliberations %}" in printed
     assert "Chaque contribution : {% for c in service.contributions %}" in printed
-    assert "« 5 000,00 € »" in line_of(printed, "c.montant")
+    # The sample has no (invented) contributions: the listing says so.
+    assert line_of(printed, "c.montant").endswith("(aucune dans la réunion d’exemple)")
     assert "Traceback" not in printed
 
 
@@ -101,7 +102,7 @@ def test_unknown_variable_and_attribute_typo_are_all_reported(tmp_path: Path) ->
     code, printed = run("fields", str(template))
     assert code == 1, printed
     problems = [line for line in printed.splitlines() if line.startswith("  - ")]
-    first = "  - paragraphe 1 « {{ titre }} {{ inconnue }} {{ seance.datee }} » : "
+    first = "  - paragraphe 7 « {{ titre }} {{ inconnue }} {{ seance.datee }} » : "
     assert problems[:2] == [
         first + "variable inconnue « inconnue »",
         first + "attribut inconnu « datee » de « seance » (seance.datee) ; vouliez-vous dire "
@@ -169,7 +170,7 @@ def test_a_loop_variable_outside_its_loop_and_a_footer_typo(tmp_path: Path) -> N
         (
             "<w:t>{{ titre }}</w:t>",
             "<w:t>{{ titre </w:t>",
-            "paragraphe 1 « {{ titre »",
+            "paragraphe 7 « {{ titre »",
             "balise non refermée « {{ titre » : il manque « }} » dans ce même paragraphe",
         ),
     ],
@@ -187,14 +188,14 @@ def test_a_broken_tag_is_reported_with_its_paragraph(
 
 
 def test_a_block_never_closed_is_placed_at_its_opening(tmp_path: Path) -> None:
-    # The {%p endif %} of {%p if sous_titre %} (paragraphs 2 to 4) deleted.
+    # The first {%p endif %}, that of the letterhead's {%p if logo %} (paragraphs 1 to 3), deleted.
     template = modified(
         tmp_path, "proces-verbal.docx", ("<w:t>{%p endif %}</w:t>", "<w:t>fin</w:t>")
     )
     code, printed = run("fields", str(template))
     assert code == 1, printed
     assert (
-        "  - paragraphe 2 « {%p if sous_titre %} » : la balise {% if … %} n’est jamais fermée : "
+        "  - paragraphe 1 « {%p if logo %} » : la balise {% if … %} n’est jamais fermée : "
         "il manque {% endif %}" in printed
     )
 
@@ -253,6 +254,13 @@ def test_the_tables_are_what_the_documents_receive(tmp_path: Path) -> None:
     meeting, plus a small one with debates (the sample has none)."""
     rows = [[*DELIBERATIONS[0], "Débats"], [*DELIBERATIONS[1], "Un débat."]]
     small = make_meeting(tmp_path / "data" / "debats", deliberations=rows)
+    # and contributions (the sample has none either: its annex has the voted rates only).
+    tarifs = [["Budget", "Service", "Catégorie", "Tarif HT", "Unité", "Année"]]
+    tarifs.append(["Budget annexe", "Archivage", "Communes", 0.1, "habitant", 2017])
+    write_sheet(small / "tarifs.xlsx", "Tarifs", tarifs)
+    contributions = [["Collectivité", "Service", "Catégorie", "Quantité"]]
+    contributions.append(["Commune de Rue", "Archivage", "Communes", 3000])
+    write_sheet(small / "tarifs.xlsx", "Contributions", contributions)
     seen: dict[str, set[str]] = {name: set() for name in variables.TEMPLATES}
     sources = [m for m in find_meetings(SAMPLE.parent) if m.name == SAMPLE.name]
     for source in [*sources, *find_meetings(small.parent)]:

@@ -42,6 +42,14 @@ def _merged_college(folder: Path) -> None:
     wb.save(folder / "presences.xlsx")
 
 
+def _merged_expose(folder: Path) -> None:
+    """Issue 15 item 6: two items, their Exposé merged (C2:C3)."""
+    from test_merged_cells import TWO_ITEMS, merge
+
+    make_meeting(folder, deliberations=TWO_ITEMS)
+    merge(folder / "deliberations.xlsx", "C2:C3")
+
+
 def _division_by_zero(folder: Path) -> None:
     """The "Pour" count of deliberation 1 is =1/0: LibreOffice stores #DIV/0!."""
     make_meeting(folder)
@@ -64,6 +72,7 @@ SOURCES = {
     "bureau": lambda folder: shutil.copytree(SAMPLE, folder),
     "statut": _bad_status,
     "fusion": _merged_college,
+    "fusion-expose": _merged_expose,
     "division": _division_by_zero,
     "isolee": _stray_value,
 }
@@ -152,6 +161,19 @@ def test_merged_cells_are_read_as_their_top_left_value(
     _, output = build(converted[fmt], tmp_path / "out")
     assert "fusion : proces-verbal.docx" in output, output
     assert_first_college_merged_down(docx_text(tmp_path / "out" / "fusion" / "proces-verbal.docx"))
+
+
+@pytest.mark.parametrize("fmt", ["ods", "xls", "xlsx-lo"])
+def test_an_expose_merged_over_two_items_is_named_in_every_format(
+    converted: dict[str, Path], fmt: str
+) -> None:
+    code, output = check(converted[fmt], "fusion-expose")
+    assert code == 1, output
+    suffix = "xlsx" if fmt == "xlsx-lo" else fmt
+    assert (
+        f"deliberations.{suffix}, feuille « Délibérations », cellules C2:C3 (colonne « Exposé ») : "
+        "cellules fusionnées C2:C3 sur plusieurs lignes" in output
+    ), output
 
 
 @pytest.mark.parametrize(("fmt", "suffix"), [("ods", "ods"), ("xlsx-lo", "xlsx")])

@@ -575,7 +575,9 @@ def test_property_result_and_verb_share_their_wording(counts, out):
 
 
 def test_votes_short():
-    assert plain(votes_short(Counts(5), secret=False)) == "Pour : 5 – Contre : 0 – Abstentions : 0"
+    assert plain(votes_short(Counts(5), secret=False)) == (
+        "Votants : 5 – Pour : 5 – Contre : 0 – Abstentions : 0"
+    )
     assert plain(votes_short(Counts(3, 1, 2, 1), secret=True)) == (
-        "Pour : 3 – Contre : 1 – Blancs ou nuls : 2 – NPPV : 1"
+        "Votants : 6 – Pour : 3 – Contre : 1 – Blancs ou nuls : 2 – NPPV : 1"
     )

@@ -60,8 +60,8 @@ def test_figures_come_from_the_workbooks(sample: Path, tmp_path: Path) -> None:
     wb.save(meeting / "deliberations.xlsx")
 
     text = docx_text(build(sample, tmp_path / "out"))
-    assert text[0] == "BUREAU du 1er décembre 2016"
-    assert text[2].startswith("L’an deux mille seize, le premier décembre à 17h00")
+    assert text[:2] == ["Syndicat mixte Somme Numérique", "BUREAU du 1er décembre 2016"]
+    assert text[3].startswith("L’an deux mille seize, le premier décembre à 17h00")
     assert "1. Convention & avenant <2017>" in text
 
 

@@ -6,12 +6,13 @@ properties (hypothesis)."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pipeline.law.acts import fill, is_act_number, unknown_placeholders
+from pipeline.law.acts import act_number_faults, fill, is_act_number, unknown_placeholders
 from pipeline.law.convocation import clear_days
 from pipeline.model import Deliberation
 from pipeline.parse.acts import number_acts
@@ -90,10 +91,44 @@ def test_unknown_placeholders(pattern: str, unknown: list[str]) -> None:
         ("C 2023", False),
         ("DÉLIB1", False),
         ("", False),
+        # S²LOW's rule: no _ first or last.
+        ("_B2023_001", False),
+        ("B2023_001_", False),
+        ("_", False),
+        ("B__1", True),
+        ("7", True),
+        ("A" * 14 + "_", False),
     ],
 )
 def test_the_actes_form(number: str, accepted: bool) -> None:
     assert is_act_number(number) is accepted
+
+
+ACTES_CHARACTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_"
+# S²LOW's own expression (its ACTES module), the rule the platform applies.
+S2LOW = re.compile(r"^([A-Z0-9][A-Z0-9_]{0,13})?[A-Z0-9]$")
+
+
+@given(st.text(alphabet=ACTES_CHARACTERS + "-/ éa", max_size=18))
+def test_the_actes_form_is_s2low_s_rule(number: str) -> None:
+    assert is_act_number(number) is (S2LOW.match(number) is not None)
+
+
+@given(st.text(alphabet=ACTES_CHARACTERS, min_size=1, max_size=15))
+def test_an_underscore_is_refused_only_first_or_last(number: str) -> None:
+    """Of the allowed characters and length, a number is refused exactly
+    when it starts or ends with an _, and the faults say which end."""
+    edges = (number.startswith("_"), number.endswith("_"))
+    assert is_act_number(number) is not any(edges)
+    assert act_number_faults(number) == (0, [], edges)
+
+
+@given(st.text(min_size=1, max_size=30))
+def test_the_faults_name_what_the_rule_refuses(number: str) -> None:
+    length, refused, (first, last) = act_number_faults(number)
+    assert is_act_number(number) is (not length and not refused and not first and not last)
+    assert all(c in number and c not in ACTES_CHARACTERS for c in refused)
+    assert length in (0, len(number)) and (length > 15 or length == 0)
 
 
 @given(
@@ -105,7 +140,7 @@ def test_a_filled_pattern_keeps_the_sequence(prefix: str, width: int, sequence: 
     number = fill(f"{prefix}{{AAAA}}_{{{'N' * width}}}", sequence, DAY)
     assert number == f"{prefix}2023_{sequence:0{width}d}"
     assert int(number.rsplit("_", 1)[1]) == sequence
-    assert is_act_number(number) == (len(number) <= 15)
+    assert is_act_number(number) == (len(number) <= 15 and not number.startswith("_"))
 
 
 def item(number: int, act_number: str = "") -> Deliberation:

@@ -102,7 +102,10 @@ def test_a_meeting_s_problems_carry_their_codes(tmp_path: Path) -> None:
     assert [c for c, _ in found["bonne"] if c != "opendata.missing"] == []
     (status,) = [(c, p) for c, p in found["m"] if "cellule E3" in p]
     assert CODE.fullmatch(status[0]), status
-    assert status[1] == "presences.xlsx, feuille « Présences », cellule E3 (colonne « Statut »)"
+    assert (
+        status[1]
+        == "presences.xlsx, feuille « Présences », cellule E3 (Philippe VARLET, colonne « Statut »)"
+    )
     assert all(CODE.fullmatch(code) for problems in found.values() for code, _ in problems)
 
 

@@ -45,7 +45,7 @@ def test_a_summary_table_ends_a_build_of_several_meetings(three: Path, tmp_path:
     table = printed.split("\n\n")[-1].splitlines()
     assert table == [
         "Réunion            Documents  Avertissements  Problèmes",
-        "2016-11-28-bureau          6               1          0",
+        "2016-11-28-bureau          6               2          0",
         "autre                      3               1          0",
         "cassee                     0               0          1",
     ]
@@ -211,7 +211,7 @@ def test_every_help_page_is_in_french(name: str | None) -> None:
     assert "-h, --help           Affiche cette aide et s’arrête." in printed
     assert "--data DOSSIER" in printed
     if name is None:
-        assert "[COMMANDE] [ARGUMENTS]..." in printed and "\nCommandes :\n" in printed
+        assert "[COMMANDE] [ARGUMENTS]…" in printed and "\nCommandes :\n" in printed
     for english in ENGLISH:
         assert english not in printed
 

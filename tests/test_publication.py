@@ -142,7 +142,7 @@ VOTES = [
     [4, "Philippe COCQ", "contre"],
     [4, "Stéphane DECAYEUX", "abstention"],
 ]
-NUMBERED = {"Numérotation": "B{AAAA}_{NNN}", "SIRET": "253 800 018 00017"}
+NUMBERED = {"Numérotation": "B{AAAA}_{NNN}", "SIRET": "200 000 008 00017"}
 
 
 def item_rows(items: list[dict[str, Any]]) -> list[list[Any]]:
@@ -267,12 +267,12 @@ def test_a_woman_secretary_alone(tmp_path: Path) -> None:
 
 def test_sample_list_of_deliberations(sample_out: Path) -> None:
     text = docx_text(sample_out / "liste-deliberations.docx")
-    votes = f"Pour{NB}: 5 – Contre{NB}: 0 – Abstentions{NB}: 0"
+    votes = f"Votants{NB}: 5 – Pour{NB}: 5 – Contre{NB}: 0 – Abstentions{NB}: 0"
     rows = [[str(n), title, "Adoptée", votes] for n, title in enumerate(SAMPLE_TITLES, start=1)]
     assert text == [
+        "Syndicat mixte Somme Numérique",
         "BUREAU du 28 novembre 2016",
         "Liste des délibérations",
-        "syndicat mixte Somme Numérique",
         (
             "Délibérations examinées par les membres du Bureau du syndicat mixte Somme "
             "Numérique en sa séance du 28 novembre 2016 (article L2121-25 du CGCT)."
@@ -300,14 +300,14 @@ def test_list_shows_each_outcome_and_the_act_numbers(outcomes: Path) -> None:
             "B2016_001",
             f"Budget 2017/2018{NB}: «{NB}DM n°2{NB}» & reports",
             "Adoptée",
-            f"Pour{NB}: 4 – Contre{NB}: 0 – Abstentions{NB}: 0",
+            f"Votants{NB}: 4 – Pour{NB}: 4 – Contre{NB}: 0 – Abstentions{NB}: 0",
         ],
         [
             "2",
             "B2016_002",
             "Convention avec la Région",
             "Rejetée",
-            f"Pour{NB}: 1 – Contre{NB}: 3 – Abstentions{NB}: 0",
+            f"Votants{NB}: 4 – Pour{NB}: 1 – Contre{NB}: 3 – Abstentions{NB}: 0",
         ],
         [
             # A secret ballot: blank or spoilt papers, not abstentions; a tie is not adopted.
@@ -315,21 +315,21 @@ def test_list_shows_each_outcome_and_the_act_numbers(outcomes: Path) -> None:
             "B2016_003",
             "Élection du président",
             "Non adoptée",
-            f"Pour{NB}: 2 – Contre{NB}: 2 – Blancs ou nuls{NB}: 0",
+            f"Votants{NB}: 4 – Pour{NB}: 2 – Contre{NB}: 2 – Blancs ou nuls{NB}: 0",
         ],
         [
             "4",
             "B2016_004",
             "Adhésion de la commune de Ham",
             "Adoptée",
-            f"Pour{NB}: 2 – Contre{NB}: 1 – Abstentions{NB}: 1",
+            f"Votants{NB}: 4 – Pour{NB}: 2 – Contre{NB}: 1 – Abstentions{NB}: 1",
         ],
         [
             "5",
             "B2016_005",
             LONG_TITLE,
             "Adoptée",
-            f"Pour{NB}: 4 – Contre{NB}: 0 – Abstentions{NB}: 0",
+            f"Votants{NB}: 4 – Pour{NB}: 4 – Contre{NB}: 0 – Abstentions{NB}: 0",
         ],
     ]
     assert text[start + 5 * len(ITEMS) :] == [
@@ -388,9 +388,9 @@ def test_a_shortened_name_keeps_the_first_words_of_the_title(outcomes: Path) -> 
 def test_sample_extract_text(sample_out: Path) -> None:
     text = docx_text(sample_out / "extraits" / SAMPLE_EXTRACTS[0])
     assert text[:3] == [
+        "Syndicat mixte Somme Numérique",
         "Extrait du registre des délibérations",
         "BUREAU du 28 novembre 2016",
-        "syndicat mixte Somme Numérique",
     ]
     assert text[3].startswith("L’an deux mille seize, le vingt-huit novembre à 17h00, le BUREAU")
     assert text[4:9] == [
@@ -408,6 +408,7 @@ def test_sample_extract_text(sample_out: Path) -> None:
     assert text[11].startswith("Après en avoir délibéré, les membres du Bureau approuvent")
     assert text[12:] == [
         f"Adoptée à l{AP}unanimité",
+        f"Votants{NB}: 5 – Pour{NB}: 5 – Contre{NB}: 0 – Abstentions{NB}: 0",
         *SAMPLE_SIGNATURES[1:],  # the extract is not « arrêté en séance »
         *CERTIFICATION,
     ]
@@ -525,11 +526,16 @@ def test_csv_is_valid_scdl(outcomes: Path) -> None:
     assert header == ",".join(fields)  # every field, in the schema's order, comma-separated
 
 
+# DELIB_MATIERE_NOM: « niveau 1/niveau 2 » of the ACTES nomenclature.
+FINANCES, ORDERS = "Finances locales", "Commande publique"
+POLITICS, THEMES = "Institutions et vie politique", "Domaines de compétences par thèmes"
+
+
 def test_csv_rows(outcomes: Path) -> None:
     rows = read_csv(outcomes / "deliberations.csv")
     common = {
         "COLL_NOM": "syndicat mixte Somme Numérique",
-        "COLL_SIRET": "25380001800017",  # typed with spaces
+        "COLL_SIRET": "20000000800017",  # typed with spaces
         "DELIB_DATE": "2016-11-28",
         "VOTE_EFFECTIF": "5",  # members in office
         "VOTE_REEL": "4",  # 3 present + 1 proxy
@@ -540,11 +546,19 @@ def test_csv_rows(outcomes: Path) -> None:
         "DELIB_URL": "",
     }
     expected = [
-        ("B2016_001", "7.1", "Décisions budgétaires", ITEMS[0]["Titre"], 4, 0, 0),
-        ("B2016_002", "1.4", "Autres types de contrats", "Convention avec la Région", 1, 3, 0),
-        ("B2016_003", "5.2", "Fonctionnement des assemblées", "Élection du président", 2, 2, 0),
-        ("B2016_004", "8.1", "Enseignement", "Adhésion de la commune de Ham", 2, 1, 1),
-        ("B2016_005", "8.1", "Enseignement", LONG_TITLE, 4, 0, 0),
+        ("B2016_001", "7.1", f"{FINANCES}/Décisions budgétaires", ITEMS[0]["Titre"], 4, 0, 0),
+        ("B2016_002", "1.4", f"{ORDERS}/Autres types de contrats", ITEMS[1]["Titre"], 1, 3, 0),
+        (
+            "B2016_003",
+            "5.2",
+            f"{POLITICS}/Fonctionnement des assemblées",
+            ITEMS[2]["Titre"],
+            2,
+            2,
+            0,
+        ),
+        ("B2016_004", "8.1", f"{THEMES}/Enseignement", "Adhésion de la commune de Ham", 2, 1, 1),
+        ("B2016_005", "8.1", f"{THEMES}/Enseignement", LONG_TITLE, 4, 0, 0),
     ]
     assert len(rows) == len(expected)
     for row, (ident, code, name, title, pour, contre, abstention) in zip(rows, expected):
@@ -571,9 +585,10 @@ def test_csv_without_numbering_identifies_by_date_and_number(tmp_path: Path) -> 
             "Matière": "1.4 Autres types de contrats",
         },
     ]
-    code, output, out = build(tmp_path, {"SIRET": "25380001800017"}, items)
+    code, output, out = build(tmp_path, {"SIRET": "20000000800017"}, items)
     assert code == 0, output
-    assert problem_lines(output) == [], output
+    (warning,) = problem_lines(output)  # the CSV is written; numbers are advised (issue 15)
+    assert "avertissement : aucune délibération n’a de numéro d’acte" in warning, output
     validate(out / "deliberations.csv")
     rows = read_csv(out / "deliberations.csv")
     assert [r["DELIB_ID"] for r in rows] == ["20161128_1", "20161128_2"]
@@ -620,8 +635,8 @@ def test_a_malformed_matiere_is_an_error_naming_the_cell(tmp_path: Path) -> None
     assert problem_lines(output) == [
         (
             "deliberations.xlsx, feuille « Délibérations », cellule J3 (colonne « Matière ») : "
-            "matière « Enseignement » illisible : attendu le code ACTES puis son nom, par "
-            "exemple « 8.1 Enseignement »."
+            "matière « Enseignement » illisible : attendu un code de la nomenclature ACTES, "
+            "seul ou suivi de son nom, par exemple « 8.1 » ou « 8.1 Enseignement »."
         )
     ], output
     assert not out.exists()
@@ -630,7 +645,7 @@ def test_a_malformed_matiere_is_an_error_naming_the_cell(tmp_path: Path) -> None
 def test_a_malformed_siret_is_an_error(tmp_path: Path) -> None:
     code, output, out = build(tmp_path, {"SIRET": "2538000180001"}, ITEMS[:1])
     assert code == 1, output
-    (error,) = problem_lines(output)
+    (error,) = [line for line in problem_lines(output) if "avertissement" not in line]
     assert "(colonne « SIRET ») : SIRET attendu sur 14 chiffres, trouvé « 2538000180001 »." in error
     assert not out.exists()
 
@@ -639,7 +654,7 @@ def test_a_matiere_on_two_lines_does_not_crash(tmp_path: Path) -> None:
     items = [{"Titre": "Cantine", "Vote": "unanimité", "Matière": "8.1 Enseignement\nprimaire"}]
     folder = make_meeting(
         tmp_path / "data" / "seance",
-        seance={"SIRET": "25380001800017"},
+        seance={"SIRET": "20000000800017"},
         deliberations=item_rows(items),
     )
     assert folder.is_dir()
@@ -770,3 +785,25 @@ def test_pdfs_of_an_earlier_run_do_not_outlive_their_docx(tmp_path: Path) -> Non
     code, output, out = build(tmp_path, {"Heure de clôture": None}, ITEMS[:1])
     assert code == 0, output
     assert not (out / "proces-verbal.pdf").exists()
+    # Said, not silent (issue 15, item 12); the copies of the documents that
+    # did not change stay, still theirs.
+    assert (
+        "  - 1 copie PDF/A retirée : son document a changé depuis la construction avec --pdf ; "
+        "relancez avec --pdf pour la refaire." in output.splitlines()
+    ), output
+    assert (out / "liste-deliberations.pdf").is_file()
+    assert len(list((out / "extraits").glob("*.pdf"))) == 1
+
+
+@needs_libreoffice
+def test_pdfs_of_unchanged_documents_stay_after_a_build_without_pdf(tmp_path: Path) -> None:
+    """Issue 15, item 12: a build without --pdf of the same meeting keeps
+    every copy (before, it deleted them all without a word)."""
+    code, output, out = build(tmp_path, None, ITEMS[:1], None, None, "--pdf")
+    assert code == 0, output
+    pdfs = {p: p.read_bytes() for p in out.rglob("*.pdf")}
+    assert len(pdfs) == 3, pdfs
+    code, output = run("--data", str(tmp_path / "data"), "--output", str(tmp_path / "out"))
+    assert code == 0, output
+    assert {p: p.read_bytes() for p in out.rglob("*.pdf")} == pdfs
+    assert "retiré" not in output, output

@@ -116,9 +116,9 @@ def test_annex_figure_by_figure(tmp_path: Path) -> None:
     assert "proces-verbal.docx, annexe-tarifs.docx, liste-deliberations.docx" in printed
     text = docx_text(tmp_path / "out" / "m" / "annexe-tarifs.docx")
     assert text[:3] == [
-        "BUREAU du 28 novembre 2016",
-        "Annexe au procès-verbal – Tarifs 2017",
-        "syndicat mixte Somme Numérique",
+        "Syndicat mixte Somme Numérique",
+        "Annexe au procès-verbal du BUREAU du 28 novembre 2016",  # the meeting it belongs to
+        "Tarifs 2017",
     ]
     joined = "\n".join(text)
     # Rates: rate and unit, floor, ceiling, previous, change.
@@ -173,13 +173,14 @@ def test_the_minutes_quote_the_rates(tmp_path: Path) -> None:
 
     document = Document(str(tmp_path / "out" / "m" / "proces-verbal.docx"))
     lines = [(p.text, p.style.name) for p in document.paragraphs]
-    at = lines.index(("Dématérialisation des flux comptables.", "List Bullet"))
+    # The line the rates hang from points to the annex.
+    at = lines.index(("Dématérialisation des flux comptables (voir annexe).", "List Bullet"))
     assert lines[at + 1 : at + 4] == [
         ("Communes\u00a0: 0,07\u00a0€ HT / habitant", "List Bullet 2"),
         ("EPCI\u00a0: 0,05\u00a0€ HT / habitant", "List Bullet 2"),
         ("Montant plancher de 50\u00a0€ HT et plafond de 5\u202f000\u00a0€ HT.", "List Bullet 2"),
     ]
-    at = lines.index(("Archivage électronique.", "Normal"))
+    at = lines.index(("Archivage électronique (voir annexe).", "Normal"))
     assert lines[at + 1] == ("Communes\u00a0: 0,125\u00a0€ HT / habitant", "List Bullet")
 
 

@@ -64,7 +64,7 @@ SEANCE = {
     "Vote du procès-verbal précédent": "unanimité",
     "Numérotation": "CS{AAAA}_{NNN}",
     "Premier numéro": 4,
-    "SIRET": "20001234500017",
+    "SIRET": "20001234200016",
 }
 # Collège, Civilité, Prénom, Nom, Statut, Pouvoir à
 PRESENCES = [
@@ -89,6 +89,7 @@ DELIBERATIONS = [
             "- section de fonctionnement : 412 000 € ;\n"
             "- section d’investissement : 185 000 €."
         ),
+        "Débats": "Aucune observation.",
         "Décision": (
             "Après en avoir délibéré, les délégués du Conseil syndical adoptent le budget "
             "primitif 2025."
@@ -145,25 +146,21 @@ def _header(ws) -> dict[str, int]:
 
 
 def fill(folder: Path, *, mistake: bool = False) -> None:
-    """Type the example into the blank workbooks of ``folder``, as the clerk
+    """Type the example into the blank workbook of ``folder``, as the clerk
     does: values in the cells under the headers, nothing else changed."""
     wb = openpyxl.load_workbook(folder / "seance.xlsx")
     ws = wb["Séance"]
     for row in ws.iter_rows(min_row=2):
         if row[0].value in SEANCE:
             row[1].value = SEANCE[row[0].value]
-    wb.save(folder / "seance.xlsx")
 
-    wb = openpyxl.load_workbook(folder / "presences.xlsx")
     ws = wb["Présences"]
     for index, member in enumerate(PRESENCES, start=2):
         for column, value in enumerate(member, start=1):
             if mistake and member[3] == MISTAKE[0] and column == 5:
                 value = MISTAKE[1]
             ws.cell(index, column).value = value
-    wb.save(folder / "presences.xlsx")
 
-    wb = openpyxl.load_workbook(folder / "deliberations.xlsx")
     ws = wb["Délibérations"]
     columns = _header(ws)
     for index, item in enumerate(DELIBERATIONS, start=2):
@@ -173,7 +170,7 @@ def fill(folder: Path, *, mistake: bool = False) -> None:
     for index, vote in enumerate(VOTES, start=2):
         for column, value in enumerate(vote, start=1):
             ws.cell(index, column).value = value
-    wb.save(folder / "deliberations.xlsx")
+    wb.save(folder / "seance.xlsx")
 
 
 def write_example(workdir: Path, *, mistake: bool = False) -> Path:
@@ -219,6 +216,8 @@ def _print_copy(source: Path, sheet: str, target: Path, *, landscape: bool) -> P
     for ws in list(wb):
         if ws.title != sheet:
             wb.remove(ws)
+    for name in list(wb.defined_names):  # the drop-down lists name the sheets removed
+        del wb.defined_names[name]
     ws = wb[sheet]
     ws.print_options.gridLines = True
     ws.print_options.headings = True
@@ -321,10 +320,10 @@ def make_images(workdir: Path, images: Path = IMAGES) -> list[Path]:
             blank / "seance.xlsx", "Séance", render / "vierge-seance.xlsx", landscape=False
         ),
         _print_copy(
-            blank / "presences.xlsx", "Présences", render / "vierge-presences.xlsx", landscape=True
+            blank / "seance.xlsx", "Présences", render / "vierge-presences.xlsx", landscape=True
         ),
         _print_copy(
-            folder / "presences.xlsx",
+            folder / "seance.xlsx",
             "Présences",
             render / "presences-remplie.xlsx",
             landscape=True,
@@ -413,12 +412,12 @@ def transcript(workdir: Path, *, pdf: bool = False) -> list[tuple[str, int, str]
     say("check", EXAMPLE)
     shutil.rmtree(workdir / "data" / NEXT)
     # « En cas de problème » : a misspelt name, a copied workbook, no data/.
-    presences = folder / "presences.xlsx"
-    _set(presences, "Présences", "F5", "Claire MARTAIN")
+    workbook = folder / "seance.xlsx"
+    _set(workbook, "Présences", "F5", "Claire MARTAIN")
     say("check")
-    _set(presences, "Présences", "F5", "Claire MARTIN")
-    copy = folder / "presences - Copie.xlsx"
-    shutil.copy(presences, copy)
+    _set(workbook, "Présences", "F5", "Claire MARTIN")
+    copy = folder / "seance - Copie.xlsx"
+    shutil.copy(workbook, copy)
     say("check")
     copy.unlink()
     elsewhere = workdir / "seances"

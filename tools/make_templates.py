@@ -14,6 +14,8 @@ all formatting lives in named styles (no direct formatting in the body).
 Styles of all the templates:
 
 - Normal: Arial 10.5 pt, justified, a little space after;
+- Logo / Organisme: the letterhead at the top of every document, the logo
+  (an image, printed when the meeting has one) then the body's name;
 - Title / Subtitle: the heading of the document;
 - Heading 1: a part ("I – DELIBERATIONS", a budget); Heading 2: a
   deliberation, a point or a service;
@@ -24,6 +26,8 @@ Styles of all the templates:
 
 Styles of the signature block (add_signatures: minutes, list, extract):
 
+- Clôture (the minutes): "La séance est levée à …", kept with the signature
+  block that follows, so that the signatures never stand alone on a page;
 - Arrêté: the sentence before the signatures ("Procès-verbal arrêté en
   séance du …"), kept with them;
 - Signature rôle / Signature nom: the role, then the name below it with
@@ -35,8 +39,9 @@ Styles of the minutes and of the extract (add_deliberation and the counts):
 
 - Décision: decision paragraphs (Normal, kept with the result that follows);
 - Résultat: the result of a vote (bold);
-- Votes nominatifs: who voted against, abstained… (small, one tight block
-  right under the result);
+- Votes nominatifs: the count of the votes ("Votants : 5 – Pour : 5 – …")
+  and who voted against, abstained… (small, one tight block right under
+  the result, which is kept with it);
 - Effectifs: the counts of members, one short line each, in one tight block
   (after the preamble; under an item's heading);
 - Événement: arrivals, departures, withdrawals (before an item's heading) and
@@ -52,9 +57,8 @@ Styles of the minutes only:
 - Membres intitulé / Membres collège / Membres nom and the table style
   "Tableau membres": the table of members.
 
-Styles of the tariff annex, the list and the extract:
+Styles of the tariff annex and the list:
 
-- Organisme: the line under the subtitle (name of the public body);
 - Cellule / Cellule en gras (annex and list): text cells, the bold ones for
   the header row (and the annex's total row).
 
@@ -78,14 +82,14 @@ Styles of the extract only:
   box on the left half of the page.
 
 Context used by the minutes (see pipeline/render/contexts.py and pipeline/render/variables.py), in document order:
-titre, sous_titre, preambule, effectifs[], membres_intitule,
+logo, organisme (the letterhead, in every document), titre, sous_titre, preambule, effectifs[], membres_intitule,
 membres.en_colonnes, membres.colleges, membres.lignes,
 membres.par_college[].college, membres.par_college[].noms,
 pouvoirs[], quorum, deuxieme_convocation, secretaire, proces_verbal_precedent,
 ordre_du_jour[],
 parties[].intitule,
 parties[].deliberations[].evenements[] / .intitule / .presidence / .effectifs /
-.expose / .expose_document / .debats / .decision / .resultat /
+.expose / .expose_document / .debats / .decision / .resultat / .decompte /
 .votes_nominatifs[],
 parties[].points[].titre / .texte,
 cloture, arrete, signatures[].role / .nom. A string "" and an empty list []
@@ -499,6 +503,28 @@ def setup_common_styles(doc: DocumentObject) -> None:
         before=0,
         after=0,
     )
+    # The letterhead of every document: the logo, then the body's name.
+    _paragraph_style(
+        doc,
+        "Organisme",
+        size=12,
+        bold=True,
+        color=black,
+        align=WD_ALIGN_PARAGRAPH.CENTER,
+        before=0,
+        after=12,
+        keep_with_next=True,
+        next_style="Title",
+    )
+    _paragraph_style(
+        doc,
+        "Logo",
+        align=WD_ALIGN_PARAGRAPH.CENTER,
+        before=0,
+        after=6,
+        keep_with_next=True,
+        next_style="Organisme",
+    )
     tag_style = _paragraph_style(
         doc,
         "Balise modèle",
@@ -532,6 +558,7 @@ def setup_deliberation_styles(doc: DocumentObject) -> None:
         align=WD_ALIGN_PARAGRAPH.LEFT,
         before=6,
         after=6,
+        keep_with_next=True,  # with its count of votes
         keep_together=True,
     )
     _paragraph_style(
@@ -575,6 +602,18 @@ def setup_signature_styles(doc: DocumentObject) -> None:
     """The signature block (add_signatures): the sentence that closes the
     document, then one column per signatory, role above, name below, with
     room to sign between them; the whole block is kept on one page."""
+    # The closing line of the minutes ("La séance est levée à …"): kept with
+    # the sentence and the signatures that follow, so that the signatures
+    # never stand alone on the last page.
+    _paragraph_style(
+        doc,
+        "Clôture",
+        style_id="Cloture",
+        before=6,
+        after=6,
+        keep_with_next=True,
+        keep_together=True,
+    )
     _paragraph_style(
         doc,
         "Arrêté",
@@ -643,25 +682,12 @@ def setup_minutes_styles(doc: DocumentObject) -> None:
     setup_signature_styles(doc)
 
 
-def _organisme_style(doc: DocumentObject) -> None:
-    _paragraph_style(
-        doc,
-        "Organisme",
-        align=WD_ALIGN_PARAGRAPH.CENTER,
-        before=0,
-        after=18,
-        keep_with_next=True,
-        next_style="Normal",
-    )
-
-
 def _text_cell_styles(doc: DocumentObject) -> None:
     _cell_style(doc, "Cellule", "Cellule")
     _cell_style(doc, "Cellule en gras", "CelluleEnGras", bold=True)
 
 
 def setup_annex_styles(doc: DocumentObject) -> None:
-    _organisme_style(doc)
     _paragraph_style(
         doc,
         "Intitulé tableau",
@@ -679,7 +705,6 @@ def setup_annex_styles(doc: DocumentObject) -> None:
 
 
 def setup_list_styles(doc: DocumentObject) -> None:
-    _organisme_style(doc)
     _text_cell_styles(doc)
     _table_style(doc, "Tableau délibérations", "TableauDeliberations")
     # Right after the table (which has no space after): one tight block.
@@ -696,7 +721,6 @@ def setup_list_styles(doc: DocumentObject) -> None:
 
 
 def setup_extract_styles(doc: DocumentObject) -> None:
-    _organisme_style(doc)
     setup_deliberation_styles(doc)
     setup_signature_styles(doc)
     # The lines of the certification, framed together in one small box on
@@ -1046,10 +1070,21 @@ def add_deliberation(doc: DocumentObject) -> None:
     add_blocs(doc, "d.debats")
     add_blocs(doc, "d.decision", "Décision")
     add_optional(doc, "d.resultat", "Résultat")
+    add_optional(doc, "d.decompte", "Votes nominatifs")
     add_each(doc, "d.votes_nominatifs", "Votes nominatifs", item="v")
 
 
+def add_letterhead(doc: DocumentObject) -> None:
+    """The top of every document: the logo (an image, when the meeting has
+    one), then the body's name."""
+    tag(doc, "if logo")
+    text(doc, "{{ logo }}", "Logo")
+    tag(doc, "endif")
+    add_optional(doc, "organisme", "Organisme")
+
+
 def build_minutes_body(doc: DocumentObject) -> None:
+    add_letterhead(doc)
     text(doc, "{{ titre }}", "Title")
     add_optional(doc, "sous_titre", "Subtitle")
     text(doc, "{{ preambule }}")
@@ -1080,7 +1115,7 @@ def build_minutes_body(doc: DocumentObject) -> None:
     tag(doc, "endfor")
     tag(doc, "endfor")
 
-    add_optional(doc, "cloture")
+    add_optional(doc, "cloture", "Clôture")
     add_signatures(doc)
 
 
@@ -1115,9 +1150,9 @@ def add_contributions(doc: DocumentObject) -> None:
 
 
 def build_annex_body(doc: DocumentObject) -> None:
+    add_letterhead(doc)
     text(doc, "{{ titre }}", "Title")
     add_optional(doc, "sous_titre", "Subtitle")
-    add_optional(doc, "organisme", "Organisme")
 
     tag(doc, "for budget in budgets")
     add_optional(doc, "budget.nom", "Heading 1")
@@ -1140,9 +1175,9 @@ LIST_COLUMNS = [
 
 def build_list_body(doc: DocumentObject) -> None:
     """The list of the deliberations of a meeting (CGCT L2121-25)."""
+    add_letterhead(doc)
     text(doc, "{{ titre }}", "Title")
     add_optional(doc, "sous_titre", "Subtitle")
-    add_optional(doc, "organisme", "Organisme")
     add_optional(doc, "introduction")
     tag(doc, "if deliberations")
     _finish_loop_table(
@@ -1156,9 +1191,9 @@ def build_list_body(doc: DocumentObject) -> None:
 
 def build_extract_body(doc: DocumentObject) -> None:
     """« Extrait du registre des délibérations »: one deliberation `d`."""
+    add_letterhead(doc)
     text(doc, "{{ titre }}", "Title")
     add_optional(doc, "seance_titre", "Subtitle")
-    add_optional(doc, "organisme", "Organisme")
     add_optional(doc, "preambule")
     add_each(doc, "effectifs", "Effectifs", item="e")
     add_optional(doc, "quorum", "Quorum")

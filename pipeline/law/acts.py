@@ -14,6 +14,7 @@ import datetime as dt
 from pipeline.contract import (
     ACT_DATE_PLACEHOLDERS,
     ACT_NUMBER,
+    ACT_NUMBER_CHARACTERS,
     ACT_PLACEHOLDER,
     ACT_SEQUENCE_PLACEHOLDER,
 )
@@ -40,5 +41,15 @@ def fill(pattern: str, sequence: int, day: dt.date) -> str:
 
 
 def is_act_number(number: str) -> bool:
-    """Of the form ACTES accepts."""
+    """Of the form ACTES accepts, by S²LOW's rule: 1 to 15 characters of
+    A-Z, 0-9 and _, the first and the last not an _."""
     return ACT_NUMBER.fullmatch(number) is not None
+
+
+def act_number_faults(number: str) -> tuple[int, list[str], tuple[bool, bool]]:
+    """What keeps ``number`` from the ACTES form: its length when over 15,
+    else 0; the characters it may not hold, in order of first appearance;
+    whether it starts, whether it ends with an _."""
+    length = len(number) if len(number) > 15 else 0
+    refused = list(dict.fromkeys(c for c in number if c not in ACT_NUMBER_CHARACTERS))
+    return length, refused, (number.startswith("_"), number.endswith("_"))

@@ -8,7 +8,7 @@ from collections import Counter
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
-from pipeline.law import rules, tariffs
+from pipeline.law import minutes, rules, tariffs
 from pipeline.law.rules import Attendance, Outcome, ProxyFault, Quorum
 from pipeline.model import (
     Ballot,
@@ -16,6 +16,7 @@ from pipeline.model import (
     Counts,
     Deliberation,
     Meeting,
+    Member,
     NamedVote,
     Status,
     Tariff,
@@ -86,7 +87,8 @@ def analyse(
     """Apply the law; None when any error was found (all are reported),
     reading errors included. The items of ``doubtful`` (N°), whose rows
     have a reading error, are not checked."""
-    _check_proxies(meeting, report)
+    _check_content(meeting, report)
+    refused = _check_proxies(meeting, report)
     _check_officers(meeting, report)
     order, _ = meeting.agenda
     opening = rules.attendance(meeting.members, rules.OPENING, order)
@@ -100,7 +102,7 @@ def analyse(
             continue
         named = named_votes.get(d.number, [])
         if quorum.reached or meeting.second_convocation:
-            item = _item(meeting, index, d, named, report)
+            item = _item(meeting, index, d, named, report, refused)
             if item is not None:
                 items.append(item)
         elif d.vote is not None or named:
@@ -117,7 +119,50 @@ def analyse(
     return Analysis(opening, quorum, tuple(items), previous, _charges(meeting))
 
 
-def _check_proxies(meeting: Meeting, report: Report) -> None:
+def _check_content(meeting: Meeting, report: Report) -> None:
+    """What the documents must carry and the workbooks leave out: warnings."""
+    if not meeting.deliberations:
+        return
+    first = meeting.deliberations[0].place
+    silent = [d for d in meeting.deliberations if not d.debates]
+    if silent and minutes.records_debates(meeting.date):
+        which = _items([d.number for d in silent], len(meeting.deliberations))
+        report.warning(
+            replace(first, row=None, column="Débats"),
+            f"rien dans « Débats » pour {which} : depuis le 1er juillet 2022, le procès-verbal "
+            "rapporte la "
+            "teneur des discussions de chaque point (CGCT L2121-15). Résumez ce qui a été dit, "
+            "ou écrivez « Aucune observation. » quand personne n’a pris la parole.",
+            code="content.debates-missing",
+        )
+    if minutes.numbers_acts(meeting.date, meeting.siret) and not any(
+        d.act_number for d in meeting.deliberations
+    ):
+        report.warning(
+            replace(first, row=None, column="Numéro d'acte"),
+            "aucune délibération n’a de numéro d’acte : la transmission au contrôle de légalité "
+            "(plateforme ACTES) et la publication demandent un numéro par acte. Ajoutez dans la "
+            "feuille « Séance » le champ « Numérotation » (par exemple « D{AAAA}_{NNN} », et "
+            "« Premier numéro » pour reprendre la suite de l’année), ou remplissez la colonne "
+            "« Numéro d'acte ».",
+            code="content.act-numbers-missing",
+        )
+
+
+def _items(numbers: list[int], total: int) -> str:
+    """« les 3 points », « le point 2 », « les points 1, 4 et 5 »."""
+    if len(numbers) == total and total > 1:
+        return f"les {total} points"
+    if len(numbers) == 1:
+        return f"le point {numbers[0]}"
+    shown = ", ".join(str(n) for n in numbers[:-1])
+    return f"les points {shown} et {numbers[-1]}"
+
+
+def _check_proxies(meeting: Meeting, report: Report) -> list[tuple[Member, int | None]]:
+    """Each proxy refused, reported; returned with the item it is refused
+    at (None: from the opening), so that a count it puts out can say so."""
+    refused = []
     by_key = {m.key: m for m in meeting.members}
     order, withdrawn = meeting.agenda
     limit = meeting.proxies_per_member
@@ -133,6 +178,8 @@ def _check_proxies(meeting: Meeting, report: Report) -> None:
             where=where,
         )
         report.error(replace(member.place, column="Pouvoir à"), message, code=PROXY_CODES[fault])
+        refused.append((member, item))
+    return refused
 
 
 def _check_officers(meeting: Meeting, report: Report) -> None:
@@ -157,7 +204,12 @@ def _check_officers(meeting: Meeting, report: Report) -> None:
 
 
 def _item(
-    meeting: Meeting, index: int, d: Deliberation, named: list[NamedVote], report: Report
+    meeting: Meeting,
+    index: int,
+    d: Deliberation,
+    named: list[NamedVote],
+    report: Report,
+    refused: list[tuple[Member, int | None]],
 ) -> Item | None:
     """An item of a meeting that may deliberate: its quorum, who presides,
     its counts and outcome; None when any is wrong (reported)."""
@@ -177,8 +229,9 @@ def _item(
     ballots = _named_ballots(d, named, att, meeting, report)
     if ballots is None:
         return None
+    givers = [m.name for m, at in refused if at in (None, d.number)]
     counts = _counts(
-        d.vote, att.taking_part, f"point {d.number}", d, report, ballots if named else None
+        d.vote, att.taking_part, f"point {d.number}", d, report, ballots if named else None, givers
     )
     if counts is None or presiding is None:
         return None
@@ -298,9 +351,11 @@ def _counts(
     deliberation: Deliberation | None,
     report: Report,
     ballots: list[tuple[str, Vote]] | None = None,
+    refused: list[str] | None = None,
 ) -> Counts | None:
     """The counts of a vote, checked against présents et représentés, and
-    against the named votes when there are some."""
+    against the named votes when there are some. ``refused``: the members
+    whose proxy for this vote is refused: a wrong total may follow from it."""
     derived = None
     if ballots is not None:
         tally = Counter(v for _, v in ballots)
@@ -344,7 +399,8 @@ def _counts(
         report.error(
             vote.place,
             f"les décomptes du {what} ne tombent pas juste : Pour + Contre + Abstentions + NPPV "
-            f"= {counts.total}, alors que {taking_part} membres sont présents ou représentés.",
+            f"= {counts.total}, alors que {taking_part} membres sont présents ou représentés."
+            + _following(refused),
             code="vote.total-mismatch",
         )
         return None
@@ -357,6 +413,17 @@ def _counts(
         )
         return None
     return counts
+
+
+def _following(refused: list[str] | None) -> str:
+    """What a wrong total may follow from: a proxy refused above."""
+    if not refused:
+        return ""
+    whose = " et de ".join(refused) if len(refused) < 3 else ", de ".join(refused)
+    return (
+        f" Cette erreur peut découler du pouvoir refusé de {whose} (voir plus haut) : "
+        "corrigez d’abord ce pouvoir."
+    )
 
 
 def _show(c: Counts) -> str:

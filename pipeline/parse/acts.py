@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import replace
 
-from pipeline.law.acts import fill, is_act_number, unknown_placeholders
+from pipeline.law.acts import act_number_faults, fill, is_act_number, unknown_placeholders
 from pipeline.model import Deliberation
 from pipeline.parse import values
 from pipeline.problems import Place, Report
@@ -44,12 +44,7 @@ def number_acts(
         if number:
             where = replace(d.place, column=column)
             if not is_act_number(number):
-                report.error(
-                    where,
-                    f"numéro d’acte « {number} » refusé : au plus 15 caractères parmi A à Z "
-                    "(majuscules sans accent), 0 à 9 et _ (règle ACTES).",
-                    code="act.invalid-number",
-                )
+                report.error(where, _refused(number), code="act.invalid-number")
             elif number in seen:
                 report.error(
                     where,
@@ -59,3 +54,23 @@ def number_acts(
             seen[number] = d.place
         out.append(replace(d, act_number=number))
     return out
+
+
+def _refused(number: str) -> str:
+    """Why the ACTES platform refuses ``number``, and its rule."""
+    length, refused, (first, last) = act_number_faults(number)
+    why = []
+    if length:
+        why.append(f"{length} caractères")
+    if refused:
+        shown = ", ".join("espace" if c.isspace() else f"« {c} »" for c in refused)
+        plural = "s" if len(refused) > 1 else ""
+        why.append(f"caractère{plural} refusé{plural} : {shown}")
+    if first or last:
+        where = " et ".join(w for w, bad in (("au début", first), ("à la fin", last)) if bad)
+        why.append(f"un _ {where}")
+    return (
+        f"numéro d’acte « {number} » refusé ({' ; '.join(why)}) : de 1 à 15 caractères parmi "
+        "A à Z (majuscules sans accent), 0 à 9 et _, sans _ au début ni à la fin (règle de "
+        "la plateforme ACTES, appliquée par S²LOW)."
+    )

@@ -6,8 +6,16 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from pipeline.contract import BALLOT, NAMED_VOTE, SUBJECT, UNANIMITY
-from pipeline.model import Ballot, Counts, Deliberation, NamedVote, OtherItem, VoteRecord
+from pipeline.contract import ACTES, BALLOT, NAMED_VOTE, SUBJECT, UNANIMITY
+from pipeline.model import (
+    COUNT_FIELDS,
+    Ballot,
+    Counts,
+    Deliberation,
+    NamedVote,
+    OtherItem,
+    VoteRecord,
+)
 from pipeline.parse import values
 from pipeline.parse.exposes import expose_file, is_file_reference
 from pipeline.parse.members import Names
@@ -17,7 +25,6 @@ from pipeline.read.sources import Cell, Sheet
 from pipeline.text import fold
 
 DEFAULT_PART = "DÉLIBÉRATIONS"
-COUNTS = ("pour", "contre", "abstentions", "nppv")  # the columns of the counts
 
 
 def parse_deliberations(
@@ -71,18 +78,67 @@ def parse_deliberations(
 
 
 def _subject(cell: Cell | None, report: Report) -> str:
-    """« Matière »: an ACTES code and its name, spaces made single."""
+    """« Matière »: a level-2 code of the ACTES nomenclature, alone or
+    followed by its name; kept as the code and its official name
+    (« 8.1 Enseignement »). A name other than the official one is a warning
+    (the official one is kept); an unknown code an error."""
     if cell is None:
         return ""
-    subject = " ".join(values.text(cell).split())
-    if not SUBJECT.match(subject):
+    typed = " ".join(values.text(cell).split())
+    match = SUBJECT.fullmatch(typed)
+    if match is None:
         report.error(
             cell.place,
-            f"matière « {values.text(cell)} » illisible : attendu le code ACTES puis son "
-            "nom, par exemple « 8.1 Enseignement ».",
+            f"matière « {typed} » illisible : attendu un code de la nomenclature ACTES, seul "
+            "ou suivi de son nom, par exemple « 8.1 » ou « 8.1 Enseignement ».",
             code="deliberation.unreadable-subject",
         )
-    return subject
+        return typed
+    code, name = match[1].replace(",", "."), match[2]
+    if code.count(".") != 1 or code not in ACTES:
+        report.error(cell.place, _unknown_subject(typed, code), code="deliberation.unknown-subject")
+        return typed
+    official = ACTES[code]
+    if isinstance(cell.value, float) and code == "7.1":
+        report.warning(
+            cell.place,
+            "matière 7.1 tapée comme un nombre : elle est lue « 7.1 Décisions budgétaires ». "
+            "Pour « 7.10 Divers », tapez « 7.10 Divers » (un nombre perd le zéro final).",
+            code="deliberation.subject-as-number",
+        )
+    if name and _name_key(name) != _name_key(official):
+        namesake = [c for c, n in ACTES.items() if "." in c and _name_key(n) == _name_key(name)]
+        hint = (
+            f" ; « {name} » est le nom du code {namesake[0]} : vérifiez le code" if namesake else ""
+        )
+        report.warning(
+            cell.place,
+            f"matière « {typed} » : le nom ACTES du code {code} est « {official} », c’est lui "
+            f"qui est retenu{hint}. Tapez « {code} » seul ou « {code} {official} ».",
+            code="deliberation.subject-name-differs",
+        )
+    return f"{code} {official}"
+
+
+def _name_key(name: str) -> str:
+    """An ACTES name as compared: folded, « œ » and « æ » written out, no
+    space (« Voeux et motions » is « Vœux et motions », « FPT » « F.P.T. »)."""
+    return fold(name).replace("œ", "oe").replace("æ", "ae").replace(" ", "")
+
+
+def _unknown_subject(typed: str, code: str) -> str:
+    """The message of a code that is not a level-2 code of ACTES: the
+    codes of its level 1 when it has one."""
+    first = code.split(".")[0]
+    if first in ACTES:
+        under = [f"{c} {n}" for c, n in ACTES.items() if c.startswith(f"{first}.")]
+        listed = f"les codes de « {first} {ACTES[first]} » sont : " + ", ".join(under)
+    else:
+        listed = "les codes vont de 1.1 à 9.4, par exemple « 8.1 Enseignement »"
+    return (
+        f"matière « {typed} » inconnue de la nomenclature ACTES (niveaux 1 et 2, un code comme "
+        f"« 8.1 ») : {listed}. La liste complète est dans docs/data-format.md."
+    )
 
 
 def _deliberation_vote(row: Row, report: Report) -> VoteRecord | None:
@@ -90,23 +146,18 @@ def _deliberation_vote(row: Row, report: Report) -> VoteRecord | None:
     vote_cell = row.cells.get("vote")
     counts: dict[str, int] = {}
     bad = False
-    for key in COUNTS:
+    for key in COUNT_FIELDS:
         if key in row.cells:
             n = values.whole(row.cells[key], report)
             bad |= n is None
             counts[key] = n or 0
     if bad:
         return None
-    full = Counts(**{k: counts.get(k, 0) for k in COUNTS})
+    full = Counts(**{k: counts.get(k, 0) for k in COUNT_FIELDS})
     if vote_cell is not None:
         if fold(values.text(vote_cell)) not in UNANIMITY.words:
-            report.error(
-                vote_cell.place,
-                f"valeur inconnue « {values.text(vote_cell)} » : attendu "
-                f"{UNANIMITY.expected}, ou la cellule vide et les décomptes dans Pour, Contre, "
-                "Abstentions, NPPV.",
-                code=UNANIMITY.code,
-            )
+            otherwise = ", ou la cellule vide et les décomptes dans Pour, Contre, Abstentions, NPPV"
+            values.unknown(vote_cell, report, UNANIMITY, otherwise)
             return None
         return VoteRecord(True, full if counts else None, vote_cell.place)
     if counts:

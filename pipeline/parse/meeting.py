@@ -42,7 +42,7 @@ from pipeline.parse.seance import (
 )
 from pipeline.parse.tables import drop_blank_sheets, gather_sheets
 from pipeline.parse.tariffs import check_cited_services, parse_contributions, parse_tariffs
-from pipeline.problems import Place, Problem, Report
+from pipeline.problems import Problem, Report
 from pipeline.read.sources import MeetingSource
 
 
@@ -73,8 +73,9 @@ def read_meeting(source: MeetingSource, report: Report) -> Reading:
         sheets = gather_sheets(source, report)
         fields = seance_fields(sheets["seance"], report) if "seance" in sheets else {}
         unreadable: set[str] = set()
+        who: dict[tuple[str, str, int | None], str] = {}  # each row of Présences → its member
         presences = (
-            parse_presences(sheets["presences"], report, unreadable)
+            parse_presences(sheets["presences"], report, unreadable, who)
             if "presences" in sheets
             else []
         )
@@ -127,8 +128,9 @@ def read_meeting(source: MeetingSource, report: Report) -> Reading:
         if "seance" in sheets:
             check_seance(seance, sheets["seance"].place, report)
 
-    rows = {_row(d.place): d.number for d in deliberations}
-    if room or any(_row(p.place) not in rows for p in agenda):
+    report.name_rows(who)
+    rows = {d.place.line: d.number for d in deliberations}
+    if room or any(not rows.keys() & p.place.lines for p in agenda):
         return Reading(None)  # an item unread would shift the arrivals and departures
     meeting = _meeting(
         source,
@@ -143,7 +145,7 @@ def read_meeting(source: MeetingSource, report: Report) -> Reading:
         tariffs=tariffs or [],
         contributions=contributions,
     )
-    return Reading(meeting, frozenset(rows[_row(p.place)] for p in agenda))
+    return Reading(meeting, frozenset(rows[x] for p in agenda for x in p.place.lines if x in rows))
 
 
 @contextmanager
@@ -152,10 +154,6 @@ def _errors(report: Report, into: list[Problem]) -> Iterator[None]:
     before = len(report.errors)
     yield
     into.extend(report.errors[before:])
-
-
-def _row(place: Place) -> tuple[str, str, int | None]:
-    return (place.file, place.sheet, place.row)
 
 
 def _meeting(

@@ -64,9 +64,14 @@ class PresenceRow:
 
 
 def parse_presences(
-    sheet: Sheet, report: Report, unreadable: set[str] | None = None
+    sheet: Sheet,
+    report: Report,
+    unreadable: set[str] | None = None,
+    who: dict[tuple[str, str, int | None], str] | None = None,
 ) -> list[PresenceRow]:
-    """The members; ``unreadable`` receives the names of rows with an error."""
+    """The members; ``unreadable`` receives the names of rows with an error,
+    ``who`` the « Prénom NOM » of each row that has both (to name the member
+    in the problems of its row: :meth:`Report.name_rows`)."""
     rows: list[PresenceRow] = []
     seen: dict[str, Place] = {}
     for row in table(sheet, report):
@@ -74,6 +79,9 @@ def parse_presences(
         civ_cell, first_cell, last_cell, status_cell = (
             cells.get(k) for k in ("civilite", "prenom", "nom", "statut")
         )
+        if first_cell and last_cell and who is not None:
+            name = f"{values.text(first_cell)} {values.text(last_cell).upper()}"
+            who[row.place.line] = " ".join(name.split())
         feminine = values.choice(civ_cell, report, CIVILITY) if civ_cell else None
         status = values.choice(status_cell, report, STATUS) if status_cell else None
         substitute = cells.get("supplee")
@@ -112,7 +120,7 @@ def parse_presences(
             status,
             values.text(cells["college"]) if "college" in cells else "",
             None,
-            row.place,
+            replace(row.place, who=f"{first} {last.upper()}"),
             values.text(substitute) if substitute is not None else "",
             arrival,
             departure,

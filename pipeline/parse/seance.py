@@ -10,6 +10,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from stdnum.fr import siren as stdnum_siren
+from stdnum.fr import siret as stdnum_siret
+
 from pipeline.contract import (
     COUNT_WORDS,
     FIELDS,
@@ -21,10 +24,10 @@ from pipeline.contract import (
     YES_NO,
 )
 from pipeline.law.convocation import MIN_CLEAR_DAYS, clear_days
-from pipeline.model import Counts, QuorumBase, VoteRecord
+from pipeline.model import COUNT_FIELDS, Counts, QuorumBase, VoteRecord
 from pipeline.parse import values
 from pipeline.parse.members import Names
-from pipeline.parse.tables import NOT_YET
+from pipeline.parse.tables import NOT_YET, check_merged
 from pipeline.problems import Place, Report
 from pipeline.read.sources import Cell, Sheet, with_column
 from pipeline.text import fold
@@ -35,6 +38,8 @@ MAX_NAME = 150  # Organisme, Instance: they go into titles and document properti
 def seance_fields(sheet: Sheet, report: Report) -> dict[str, Cell]:
     """Field name (folded) → its value cell. A first row "Champ | Valeur" is
     the header; an unknown field is an error naming its row."""
+    columns = {1: ("champ", SEANCE_HEADER[0]), 2: ("valeur", SEANCE_HEADER[1])}
+    check_merged(sheet, columns, report, header=False)
     rows = list(sheet.rows)
     if (
         rows
@@ -43,6 +48,7 @@ def seance_fields(sheet: Sheet, report: Report) -> dict[str, Cell]:
     ):
         rows = rows[1:]
     found: dict[str, Cell] = {}
+    blank: dict[str, Place] = {}  # required fields whose value is empty: the name's cell
     for cells in rows:
         name_cell = cells[0]
         value_cell = cells[1] if len(cells) > 1 else None
@@ -73,6 +79,7 @@ def seance_fields(sheet: Sheet, report: Report) -> dict[str, Cell]:
             )
             continue
         if value_cell is None or value_cell.value is None:
+            blank[key] = name_cell.place
             continue
         value_cell = with_column(value_cell, field.title)
         if not field.supported:
@@ -83,14 +90,30 @@ def seance_fields(sheet: Sheet, report: Report) -> dict[str, Cell]:
             )
             continue
         found[key] = value_cell
+    last = max((c[0].place.row or 0 for c in sheet.rows if c), default=1)
     for key, field in FIELDS.items():
         if field.required and key not in found:
-            report.error(
-                sheet.place,
-                f"champ obligatoire « {field.title} » manquant ou vide.",
-                code="seance.missing-field",
-            )
+            _missing(sheet, field.title, blank.get(key), last, report)
     return found
+
+
+def _missing(sheet: Sheet, title: str, blank: Place | None, last: int, report: Report) -> None:
+    """A required field left empty (name the cell to fill) or absent (say
+    where to add it)."""
+    if blank is not None and blank.row is not None:
+        cell = f"B{blank.row}"
+        report.error(
+            Place(blank.file, blank.sheet, cell, blank.row, title),
+            f"champ obligatoire « {title} » vide : écrivez sa valeur dans la cellule {cell}.",
+            code="seance.missing-field",
+        )
+        return
+    report.error(
+        sheet.place,
+        f"champ obligatoire « {title} » manquant : ajoutez-le sur une ligne, son nom en "
+        f"colonne A et sa valeur en colonne B (par exemple A{last + 1} et B{last + 1}).",
+        code="seance.missing-field",
+    )
 
 
 @dataclass(frozen=True)
@@ -157,7 +180,7 @@ def vote_record(cell: Cell, report: Report) -> VoteRecord | None:
     raw = values.text(cell)
     if fold(raw) in UNANIMITY.words:
         return VoteRecord(True, None, cell.place)
-    found = dict.fromkeys(("pour", "contre", "abstentions", "nppv"), 0)
+    found = dict.fromkeys(COUNT_FIELDS, 0)
     parts = [fold(p) for p in re.split(r"[,;]|\bet\b", raw.lower()) if p.strip()]
     for part in parts:
         m = re.fullmatch(r"(\d+) (?:voix )?(pour|contre|abstentions?|nppv)", part)
@@ -180,22 +203,36 @@ def threshold(cell: Cell, report: Report) -> str | int | None:
         return THRESHOLD.words[folded]
     if isinstance(cell.value, (int, float)) or folded.isdigit():
         return values.whole(cell, report, 1)
-    report.error(
-        cell.place,
-        f"valeur inconnue « {values.text(cell)} » : attendu {THRESHOLD.expected}.",
-        code=THRESHOLD.code,
-    )
+    values.unknown(cell, report, THRESHOLD)
     return None
 
 
 def read_siret(seance: Seance, report: Report) -> str:
-    """The SIRET, spaces removed: 14 digits."""
+    """The SIRET, spaces removed: 14 digits whose SIREN (the first 9) and
+    SIRET check digits hold, as data.gouv.fr's validator checks them
+    (python-stdnum: the Luhn key, La Poste's rule for its establishments)."""
     siret = seance.text("SIRET").replace(" ", "")
-    if siret and not re.fullmatch(r"\d{14}", siret):
+    if not siret:
+        return siret
+    place = seance.cell("SIRET").place
+    if not re.fullmatch(r"\d{14}", siret):
         report.error(
-            seance.cell("SIRET").place,
+            place,
             f"SIRET attendu sur 14 chiffres, trouvé « {siret} ».",
             code="seance.invalid-siret",
+        )
+    elif not stdnum_siret.is_valid(siret):
+        typed = seance.text("SIRET")
+        if not stdnum_siren.is_valid(siret[:9]):
+            fault = f"la clé de son SIREN (les 9 premiers chiffres, {siret[:9]}) est fausse"
+        else:
+            fault = f"son SIREN {siret[:9]} est juste, mais la clé du SIRET (les 5 derniers chiffres, {siret[9:]}) est fausse"
+        report.error(
+            place,
+            f"SIRET « {typed} » erroné : {fault} ; un chiffre est mal recopié. Recopiez "
+            "le SIRET de l’organisme depuis l’annuaire des entreprises "
+            "(annuaire-entreprises.data.gouv.fr) ou l’avis de situation SIRENE.",
+            code="seance.siret-checksum",
         )
     return siret
 
@@ -242,6 +279,15 @@ def check_seance(seance: Seance, place: Place, report: Report) -> None:
             seance.cell("Date de convocation").place,
             f"moins de {MIN_CLEAR_DAYS} jours francs entre la convocation et la séance.",
             code="seance.short-notice",
+        )
+    if seance.quorum_base is QuorumBase.PRESENT_OR_REPRESENTED:
+        report.warning(
+            seance.cell("Quorum").place,
+            "le quorum compte ici les membres représentés : c’est une exception à la règle "
+            "du CGCT (article L2121-17 : seuls les membres présents comptent), que seuls les "
+            "statuts de l’organisme peuvent prévoir. Vérifiez qu’ils le disent ; sinon, "
+            "écrivez « présents » ou effacez le champ « Quorum ».",
+            code="seance.quorum-counts-proxies",
         )
     if seance.opening and seance.closing and seance.closing <= seance.opening:
         report.error(

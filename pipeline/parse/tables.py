@@ -5,13 +5,15 @@ cells of the columns found."""
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from pipeline.contract import COLUMNS, REQUIRED_SHEETS, SHEET_TITLES
+from pipeline.contract import COLUMNS, GROUPING_COLUMNS, REQUIRED_SHEETS, SHEET_TITLES
 from pipeline.parse import values
 from pipeline.problems import Place, Report
 from pipeline.read.sources import Cell, MeetingSource, Sheet, read_workbook
+from pipeline.read.survey import column_letters
 from pipeline.text import fold
 
 NOT_YET = "n’est pas encore pris en charge par cette version"
@@ -118,6 +120,7 @@ def table(sheet: Sheet, report: Report) -> Iterator[Row]:
             )
         return
     index = _header(sheet, report)
+    check_merged(sheet, {i + 1: (key, title) for key, (i, title) in index.items()}, report)
     base, make = sheet.place, tuple.__new__  # Cell's __new__ without its Python frame
     wanted = [(key, i + 1, title) for key, (i, title) in index.items()]
     headers = frozenset(index)
@@ -148,3 +151,30 @@ def table(sheet: Sheet, report: Report) -> Iterator[Row]:
                     code="cell.required-empty",
                 )
         yield Row(r, place, found, headers)
+
+
+def check_merged(
+    sheet: Sheet, columns: dict[int, tuple[str, str]], report: Report, header: bool = True
+) -> None:
+    """A range merged down two rows or more of data, in a column that is
+    not a grouping one (``columns``: index → key and title as typed), would
+    give one row's text or count to the next: an error naming the range.
+    ``header``: the first row holds the headers, not data."""
+    rows = [r for r, _ in sheet.grid[header:]]
+    for top, left, bottom, right in sheet.merged:
+        if bisect_right(rows, bottom) - bisect_left(rows, top) < 2:
+            continue  # over one row of data (or none): nothing is copied
+        hit = [columns[c] for c in range(left, right + 1) if c in columns]
+        wrong = [(key, title) for key, title in hit if key not in GROUPING_COLUMNS]
+        if not wrong:
+            continue
+        cells = f"{column_letters(left)}{top}:{column_letters(right)}{bottom}"
+        report.error(
+            Place(sheet.file, sheet.name, cells, top, wrong[0][1]),
+            f"cellules fusionnées {cells} sur plusieurs lignes dans la colonne « {wrong[0][1]} » : chaque "
+            "ligne recevrait le contenu de la première (le texte ou le décompte d’un point "
+            "donné à un autre). Défusionnez ces cellules et remplissez chaque ligne ; seules "
+            "les colonnes de regroupement (Collège, Partie, Service, Budget) peuvent rester "
+            "fusionnées.",
+            code="cell.merged-across-rows",
+        )

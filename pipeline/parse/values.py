@@ -162,12 +162,17 @@ def choice(cell: Cell, report: Report, vocabulary: Vocabulary) -> Any:
     folded = fold(text(cell))
     if folded in vocabulary.words:
         return vocabulary.words[folded]
+    unknown(cell, report, vocabulary)
+    return None
+
+
+def unknown(cell: Cell, report: Report, vocabulary: Vocabulary, otherwise: str = "") -> None:
+    """« valeur inconnue « … » : attendu « a », « b » ou « c »[, otherwise]. »"""
     report.error(
         cell.place,
-        f"valeur inconnue « {shown(cell.value)} » : attendu {vocabulary.expected}.",
+        f"valeur inconnue « {shown(cell.value)} » : attendu {vocabulary.expected}{otherwise}.",
         code=vocabulary.code,
     )
-    return None
 
 
 _BULLET = re.compile(r"^([ \t]*)[-•]\s+(.*)$")

@@ -21,7 +21,7 @@ from typing import Any, NamedTuple
 from defusedxml import DefusedXmlException
 
 from pipeline import zipguard
-from pipeline.contract import SHEET_TITLES, SHEETS
+from pipeline.contract import HELPER_SHEET, SHEET_TITLES, SHEETS
 from pipeline.problems import Place, Report
 from pipeline.read import survey
 from pipeline.text import fold
@@ -69,6 +69,9 @@ class Sheet:
     # values by column (both 1-based). Cells are made by those who read them.
     grid: tuple[tuple[int, dict[int, Any]], ...]
     refused: bool = False  # not read: its problem is reported already
+    # The merged ranges spanning rows, (first row, first column, last row,
+    # last column), 1-based: their top-left value is copied over each.
+    merged: tuple[tuple[int, int, int, int], ...] = ()
 
     @property
     def place(self) -> Place:
@@ -298,6 +301,8 @@ def _read_workbook(path: Path, report: Report) -> list[Sheet]:
         key = _SHEET_BY_FOLDED.get(fold(title))
         if key is None and lone and fold(title) in DEFAULT_SHEET_NAMES:
             key = _SHEET_BY_FOLDED.get(fold(path.stem))
+        if key is None and fold(title) == fold(HELPER_SHEET):
+            continue  # the lists of a blank workbook (make-minutes new): nothing to read
         if key is None:
             known = ", ".join(f"« {t} »" for t in SHEET_TITLES.values())
             report.warning(
@@ -342,32 +347,67 @@ def _read_sheet(book: _Book, title: str, key: str, file: str, report: Report) ->
             base, "cette feuille est endommagée et ne peut pas être lue.", code="sheet.damaged"
         )
         return refused
+    skip = _formula_problems(shape, base, report) if shape is not None else set()
+    grid, filled = _grid(table, skip, shape is None or shape.controls, base, report)
+    merged = (
+        shape.merged
+        if book.suffix == ".ods" and shape is not None
+        else [
+            (r0 + 1, c0 + 1, r1 + 1, c1 + 1)
+            for (r0, c0), (r1, c1) in sheet.merged_cell_ranges or ()
+        ]
+    )
+    if merged:
+        filled = _spread_merged(grid, merged)
+    if filled > MAX_CELLS:
+        report.error(
+            base,
+            f"plus de {MAX_CELLS:,} cellules remplies".replace(",", "\u202f")
+            + " : aucune séance n’en a autant ; la feuille est refusée.",
+            code="sheet.too-many-cells",
+        )
+        return refused
+    tall = tuple(m for m in merged if m[2] > m[0])
+    return Sheet(key, title, file, tuple(grid.items()), merged=tall)  # rows in order already
+
+
+def _formula_problems(shape: survey.Shape, base: Place, report: Report) -> set[tuple[int, int]]:
+    """The formulas whose result is an error or was never computed, each
+    reported; their cells, to be left out."""
     skip: set[tuple[int, int]] = set()
-    if shape is not None:
-        for ref, code in shape.errors:
-            report.error(
-                base.with_cell(ref, _row_of(ref), ""),
-                f"la formule de cette cellule donne une erreur ({code}).",
-                code="cell.formula-error",
-            )
-            skip.add(_position(ref))
-        for ref in shape.unset:
-            report.error(
-                base.with_cell(ref, _row_of(ref), ""),
-                "formule sans valeur calculée : ouvrez le classeur dans Excel ou "
-                "LibreOffice Calc et enregistrez-le pour que le résultat soit stocké.",
-                code="cell.formula-not-computed",
-            )
-            skip.add(_position(ref))
-    # row → {column → value}, filled cells only (both 1-based). A hundred
-    # thousand rows go through here: one comprehension per row, the rare
-    # cases (a control character, a cell past the last column) looked for
-    # once per row.
+    for ref, code in shape.errors:
+        report.error(
+            base.with_cell(ref, _row_of(ref), ""),
+            f"la formule de cette cellule donne une erreur ({code}).",
+            code="cell.formula-error",
+        )
+        skip.add(_position(ref))
+    for ref in shape.unset:
+        report.error(
+            base.with_cell(ref, _row_of(ref), ""),
+            "formule sans valeur calculée : ouvrez le classeur dans Excel ou "
+            "LibreOffice Calc et enregistrez-le pour que le résultat soit stocké.",
+            code="cell.formula-not-computed",
+        )
+        skip.add(_position(ref))
+    return skip
+
+
+def _grid(
+    table: list[list[Any]],
+    skip: set[tuple[int, int]],
+    controls: bool,
+    base: Place,
+    report: Report,
+) -> tuple[dict[int, dict[int, Any]], int]:
+    """Row → {column → value}, filled cells only (both 1-based), and how
+    many. A hundred thousand rows go through here: one comprehension per
+    row, the rare cases (a control character, a cell past the last column)
+    looked for once per row."""
     grid: dict[int, dict[int, Any]] = {}
     filled = 0
     beyond = None
     clean, nfc, text, number = _clean, _is_nfc, str, float
-    controls = shape is None or shape.controls
     for r, line in enumerate(table, 1):
         # _clean, with its usual cases spelt out: a function call per cell
         # would cost more than the rest of the reading.
@@ -403,25 +443,7 @@ def _read_sheet(book: _Book, title: str, key: str, file: str, report: Report) ->
             f"cellules au-delà de la colonne {survey.column_letters(MAX_COLUMNS)} ignorées.",
             code="sheet.too-many-columns",
         )
-    merged = (
-        shape.merged
-        if book.suffix == ".ods" and shape is not None
-        else [
-            (r0 + 1, c0 + 1, r1 + 1, c1 + 1)
-            for (r0, c0), (r1, c1) in sheet.merged_cell_ranges or ()
-        ]
-    )
-    if merged:
-        filled = _spread_merged(grid, merged)
-    if filled > MAX_CELLS:
-        report.error(
-            base,
-            f"plus de {MAX_CELLS:,} cellules remplies".replace(",", "\u202f")
-            + " : aucune séance n’en a autant ; la feuille est refusée.",
-            code="sheet.too-many-cells",
-        )
-        return refused
-    return Sheet(key, title, file, tuple(grid.items()))  # rows in order already
+    return grid, filled
 
 
 def _remove_controls(cells: dict[int, Any], base: Place, r: int, report: Report) -> None:

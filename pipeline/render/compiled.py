@@ -13,7 +13,8 @@ as docxtpl does, zipped with the template's unchanged parts. The bytes are those
 
 A template this shortcut cannot reproduce (Jinja in footnotes), and a
 context holding a Word exposé (a docxtpl sub-document joins styles and
-numbering to the template), go through ``docx.render`` unchanged.
+numbering to the template) or a logo (an image part), go through
+``docx.render`` unchanged.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from typing import Any
 from pipeline import zipguard
 from pipeline.model import ExposeFile
 from pipeline.render import docx
+from pipeline.render.logo import Logo
 from pipeline.render.package import Packed, pack, reproducible, reproducible_parts
 
 _TAG = re.compile(r"\{[{%#]")
@@ -41,7 +43,9 @@ _FOOTNOTES = "application/vnd.openxmlformats-officedocument.wordprocessingml.foo
 
 
 def _holds_word_expose(value: Any) -> bool:
-    if isinstance(value, ExposeFile):
+    """Whether a context holds a Word exposé or the logo: docxtpl adds their
+    parts (styles, numbering, images) to the document as it renders it."""
+    if isinstance(value, (ExposeFile, Logo)):
         return True
     if isinstance(value, dict):
         return any(_holds_word_expose(v) for v in value.values())
@@ -160,11 +164,14 @@ class Compiled:
         tree = tpl.fix_tables(body)
         tpl.docx_ids_index = 1000
         tpl.fix_docpr_ids(tree)
+        docx.superscript_ordinals(tree)
         root = tpl.docx.element
         root.replace(root.body, tree)
         changed = {"word/document.xml": serialize_part_xml(root)}
         for name, xml in headers.items():
-            changed[name] = serialize_part_xml(parse_xml(xml))
+            element = parse_xml(xml)
+            docx.superscript_ordinals(element)
+            changed[name] = serialize_part_xml(element)
         for prop, value in properties.items():
             setattr(self._core, prop, value)
         changed["docProps/core.xml"] = serialize_part_xml(self._core._element)

@@ -16,10 +16,19 @@ from pipeline.law import tariffs
 from pipeline.law.checks import Analysis, Item
 from pipeline.law.minutes import lists_agenda
 from pipeline.model import Ballot, Block, Deliberation, Meeting, Tariff
+from pipeline.render.logo import Logo
 from pipeline.text import fold
 from pipeline.words import french, results, sentences
 
 MAX_COLUMNS = 4  # colleges as columns up to four, as rows beyond
+
+
+# --- the letterhead of every document --------------------------------------------------
+
+
+def _letterhead(meeting: Meeting, logo: Logo | None) -> dict[str, Any]:
+    """The top of every document: the body's name, and its logo ("" without one)."""
+    return {"organisme": sentences.body_heading(meeting), "logo": logo or ""}
 
 
 # --- the procès-verbal ---------------------------------------------------------------
@@ -78,6 +87,7 @@ def _deliberation(
             secret=d.ballot is Ballot.SECRET,
             presiding_feminine=meeting.member(item.presiding).feminine,
         ),
+        "decompte": results.votes_short(item.counts, secret=d.ballot is Ballot.SECRET),
         "votes_nominatifs": results.named_votes(meeting, item),
         "pour": item.counts.pour,
         "contre": item.counts.contre,
@@ -105,7 +115,10 @@ def _parts(meeting: Meeting, analysis: Analysis) -> list[dict[str, Any]]:
         )
         text = other.text
         if other.tariff_service is not None:
-            text += sentences.rate_blocks(meeting, other.tariff_service, text)
+            rates = sentences.rate_blocks(meeting, other.tariff_service, text)
+            if meeting.has_tariff_sheet:  # the annex is written: the item points to it
+                text = sentences.with_annex_reference(text)
+            text += rates
         part["points"].append({"titre": french.typography(other.title), "texte": _blocks(text)})
     out = []
     for i, part in enumerate(parts.values()):
@@ -139,12 +152,15 @@ def _agenda(parts: list[dict[str, Any]]) -> list[str]:
     return out
 
 
-def minutes_context(meeting: Meeting, analysis: Analysis) -> dict[str, Any]:
+def minutes_context(
+    meeting: Meeting, analysis: Analysis, logo: Logo | None = None
+) -> dict[str, Any]:
     """Everything ``proces-verbal.docx`` may use."""
     att = analysis.attendance
     president = meeting.member(meeting.president)
     parts = _parts(meeting, analysis)
     return {
+        **_letterhead(meeting, logo),
         "titre": sentences.heading(meeting),
         "sous_titre": meeting.title,
         "preambule": sentences.preamble(meeting),
@@ -186,7 +202,7 @@ def minutes_context(meeting: Meeting, analysis: Analysis) -> dict[str, Any]:
 # --- the tariff annex ------------------------------------------------------------------
 
 
-def annex_context(meeting: Meeting, analysis: Analysis) -> dict[str, Any]:
+def annex_context(meeting: Meeting, analysis: Analysis, logo: Logo | None = None) -> dict[str, Any]:
     """Everything ``annexe-tarifs.docx`` may use: per budget and service, the
     rates, then the contributions sorted by name with their total."""
     years = sorted({t.year for t in meeting.tariffs if t.year is not None})
@@ -219,9 +235,9 @@ def annex_context(meeting: Meeting, analysis: Analysis) -> dict[str, Any]:
             )
         out.append({"nom": french.typography(budget), "services": entries})
     return {
-        "titre": sentences.heading(meeting),
+        **_letterhead(meeting, logo),
+        "titre": sentences.annex_title(meeting),
         "sous_titre": sentences.annex_subtitle(years),
-        "organisme": meeting.body,
         "budgets": out,
     }
 
@@ -240,12 +256,12 @@ def _tariff_row(t: Tariff) -> dict[str, str]:
 # --- the list of deliberations and the extracts --------------------------------------
 
 
-def list_context(meeting: Meeting, analysis: Analysis) -> dict[str, Any]:
+def list_context(meeting: Meeting, analysis: Analysis, logo: Logo | None = None) -> dict[str, Any]:
     """Everything ``liste-deliberations.docx`` may use (CGCT L2121-25)."""
     return {
+        **_letterhead(meeting, logo),
         "titre": sentences.heading(meeting),
         "sous_titre": "Liste des délibérations",
-        "organisme": meeting.body,
         "introduction": sentences.list_introduction(meeting),
         "deliberations": [
             {
@@ -282,9 +298,10 @@ def extract_context(
     """Everything ``extrait.docx`` may use: the item as the minutes print it,
     with its own counts and the certification block."""
     return {
+        "organisme": minutes["organisme"],
+        "logo": minutes["logo"],
         "titre": "Extrait du registre des délibérations",
         "seance_titre": sentences.heading(meeting),
-        "organisme": meeting.body,
         "preambule": minutes["preambule"],
         "effectifs": sentences.extract_headcount(meeting, item.attendance, item.counts),
         "quorum": minutes["quorum"],
@@ -310,20 +327,20 @@ class Document:
         return self.context["titre"]
 
 
-def documents(meeting: Meeting, analysis: Analysis) -> list[Document]:
-    """The documents of a meeting, each with the template it is rendered with."""
-    minutes = minutes_context(meeting, analysis)
+def documents(meeting: Meeting, analysis: Analysis, logo: Logo | None = None) -> list[Document]:
+    """The documents of a meeting, each with the template it is rendered
+    with; ``logo``: the image of the letterhead (:mod:`pipeline.render.logo`), if any."""
+    minutes = minutes_context(meeting, analysis, logo)
     docs = [Document("proces-verbal.docx", "proces-verbal.docx", minutes)]
     if meeting.has_tariff_sheet:
-        docs.append(
-            Document("annexe-tarifs.docx", "annexe-tarifs.docx", annex_context(meeting, analysis))
-        )
+        annex = annex_context(meeting, analysis, logo)
+        docs.append(Document("annexe-tarifs.docx", "annexe-tarifs.docx", annex))
     if analysis.items:
         docs.append(
             Document(
                 "liste-deliberations.docx",
                 "liste-deliberations.docx",
-                list_context(meeting, analysis),
+                list_context(meeting, analysis, logo),
             )
         )
     rendered_items = [d for part in minutes["parties"] for d in part["deliberations"]]

@@ -16,22 +16,13 @@ from typing import Any
 
 from pipeline import zipguard
 from pipeline.model import ExposeFile
+from pipeline.problems import CodedError
+from pipeline.render.logo import Logo
 
 
-class TemplateError(Exception):
+class TemplateError(CodedError):
     """A template that cannot be rendered; the message is for the clerk,
     ``code`` names the kind of problem (« area.what ») for the report."""
-
-    def __init__(self, message: str, *, code: str):
-        super().__init__(message)
-        self.code = code
-
-    def __reduce__(self):  # from a worker process: the code crosses with the message
-        return _template_error, (str(self), self.code)
-
-
-def _template_error(message: str, code: str) -> TemplateError:
-    return TemplateError(message, code=code)
 
 
 # The document properties docxtpl renders (title, subject…), as text.
@@ -106,10 +97,33 @@ def _unlink_pictures(subdoc, part) -> None:
             del part.rels[rid]  # unless the template itself uses it
 
 
+class _Picture:
+    """The logo as a template sees it: an image printed where ``{{ logo }}``
+    stands, in its own run (docxtpl's InlineImage, added to the document
+    only when printed). Nothing else of it is reachable from the sandbox."""
+
+    __slots__ = ("_image",)
+
+    def __init__(self, tpl, logo: Logo):
+        from docx.shared import Emu
+        from docxtpl import InlineImage
+
+        self._image = InlineImage(
+            tpl, io.BytesIO(logo.data), width=Emu(logo.width), height=Emu(logo.height)
+        )
+
+    def __html__(self) -> str:
+        return self._image._insert_image()
+
+    __str__ = __html__
+
+
 def _embed(value: Any, tpl, template: Path, embedded: list[_Embedded]) -> Any:
     """``value`` with each Word exposé made a sub-document of ``tpl`` (its
-    styles, numbering and images joined to the template's), as a copy: the
-    same context serves several templates."""
+    styles, numbering and images joined to the template's) and the logo an
+    image of it, as a copy: the same context serves several templates."""
+    if isinstance(value, Logo):
+        return _Picture(tpl, value)
     if isinstance(value, ExposeFile):
         try:
             subdoc = tpl.new_subdoc(str(value.path))
@@ -129,6 +143,96 @@ def _embed(value: Any, tpl, template: Path, embedded: list[_Embedded]) -> Any:
     if isinstance(value, (list, tuple)):
         return type(value)(_embed(v, tpl, template, embedded) for v in value)
     return value
+
+
+# --- "1er" with "er" in superscript ----------------------------------------------------
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+_ORDINAL = re.compile(r"(?<!\w)1(er|re)(?!\w)")
+# What follows w:vertAlign in a run's properties (CT_RPr's sequence).
+_AFTER_VERT_ALIGN = {f"{_W}{n}" for n in ("rtl", "cs", "em", "lang", "eastAsianLayout")} | {
+    f"{_W}specVanish",
+    f"{_W}oMath",
+}
+
+
+def _superscript(rpr):
+    """A copy of the run properties ``rpr`` (or new ones) in superscript."""
+    from copy import deepcopy
+
+    from lxml import etree
+
+    new = deepcopy(rpr) if rpr is not None else etree.Element(f"{_W}rPr")
+    for old in new.findall(f"{_W}vertAlign"):
+        new.remove(old)
+    align = etree.Element(f"{_W}vertAlign")
+    align.set(f"{_W}val", "superscript")
+    later = next((i for i, child in enumerate(new) if child.tag in _AFTER_VERT_ALIGN), None)
+    new.insert(len(new) if later is None else later, align)
+    return new
+
+
+def superscript_ordinals(root) -> None:
+    """Every "1er" (and "1re") of the text of ``root`` with its letters in
+    superscript, as French typography writes it ("1er décembre 2016"): the
+    run is split in three, each keeping its formatting. The same in every
+    document and in both ways of rendering (here and ``compiled``)."""
+    from copy import deepcopy
+
+    from lxml import etree
+
+    for t in list(root.iter(f"{_W}t")):
+        text = t.text or ""
+        run = t.getparent()
+        if "1" not in text or run is None or run.tag != f"{_W}r" or not _ORDINAL.search(text):
+            continue
+        rpr = run.find(f"{_W}rPr")
+        children = [c for c in run if c is not rpr]
+        at = children.index(t)
+        segments, position = [], 0
+        for found in _ORDINAL.finditer(text):
+            segments.append((text[position : found.start(1)], False))
+            segments.append((found.group(1), True))
+            position = found.end()
+        segments.append((text[position:], False))
+        runs = []
+        for k, (segment, raised) in enumerate(segments):
+            last = k == len(segments) - 1
+            if not segment and not (last and children[at + 1 :]):
+                continue
+            new = etree.Element(f"{_W}r", attrib=dict(run.attrib))
+            props = _superscript(rpr) if raised else deepcopy(rpr)
+            if props is not None:
+                new.append(props)
+            if k == 0:
+                new.extend(deepcopy(c) for c in children[:at])
+            if segment:
+                piece = etree.SubElement(new, f"{_W}t")
+                piece.text = segment
+                if segment != segment.strip():
+                    piece.set(_XML_SPACE, "preserve")
+            if last:
+                new.extend(deepcopy(c) for c in children[at + 1 :])
+            runs.append(new)
+        parent = run.getparent()
+        index = parent.index(run)
+        parent.remove(run)
+        for offset, new in enumerate(runs):
+            parent.insert(index + offset, new)
+
+
+def _header_footer_roots(document) -> list:
+    """The root elements of the headers and footers of a rendered document."""
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+
+    return [
+        rel.target_part.element
+        for rel in document.part.rels.values()
+        if rel.reltype in (RT.HEADER, RT.FOOTER)
+        and not rel.is_external
+        and hasattr(rel.target_part, "element")
+    ]
 
 
 def render(template: Path, context: dict[str, Any]) -> bytes:
@@ -152,6 +256,8 @@ def render(template: Path, context: dict[str, Any]) -> bytes:
         env.begin(allowed=[e._xml for e in embedded])
         text.budget = env.budget  # one budget for the whole document
         tpl.render(context, jinja_env=env, autoescape=True)
+        for root in [tpl.docx.element.body, *_header_footer_roots(tpl.docx)]:
+            superscript_ordinals(root)
         _properties(tpl, properties, context, text)
         if embedded and tpl.docx.element.body.xpath(".//w:t/*"):
             # {{ d.expose_document }} inside a sentence: paragraphs within a text run.

@@ -7,7 +7,7 @@ import csv
 import io
 from typing import TYPE_CHECKING
 
-from pipeline.contract import SUBJECT
+from pipeline.contract import actes_path
 
 if TYPE_CHECKING:
     from pipeline.law.checks import Analysis
@@ -54,7 +54,7 @@ def scdl_csv(meeting: Meeting, analysis: Analysis) -> bytes:
     writer.writeheader()
     for item in analysis.items:
         d = item.deliberation
-        code, name = SUBJECT.match(d.subject).groups()  # « Matière »: its code, its name
+        code = d.subject.split(" ", 1)[0]  # « Matière »: a code and its official name
         writer.writerow(
             {
                 "COLL_NOM": meeting.body,
@@ -62,7 +62,7 @@ def scdl_csv(meeting: Meeting, analysis: Analysis) -> bytes:
                 "DELIB_ID": d.act_number or f"{meeting.date:%Y%m%d}_{d.number}",
                 "DELIB_DATE": meeting.date.isoformat(),
                 "DELIB_MATIERE_CODE": code,
-                "DELIB_MATIERE_NOM": name,
+                "DELIB_MATIERE_NOM": actes_path(code),  # « niveau 1/niveau 2 »
                 "DELIB_OBJET": d.title,
                 "VOTE_EFFECTIF": item.attendance.in_office,
                 "VOTE_REEL": item.counts.votants,

@@ -60,6 +60,8 @@ class TemplateVariables:
 MINUTES = Group(
     "Variables du procès-verbal",
     (
+        ("logo", "l’image du logo (logo.png ou logo.jpg), ou vide"),
+        ("organisme", "champ Organisme, initiale en capitale : l’en-tête de chaque document"),
         ("titre", "instance en capitales et date"),
         ("sous_titre", "champ Titre de la feuille Séance (défaut « Procès-verbal »)"),
         ("preambule", "la phrase d’ouverture"),
@@ -119,6 +121,7 @@ DELIBERATION = Group(
         ("d.debats", "les paragraphes de la colonne Débats"),
         ("d.decision", "les paragraphes de la colonne Décision"),
         ("d.resultat", "la ligne de résultat"),
+        ("d.decompte", "votants, pour, contre, abstentions, sur une ligne"),
         ("d.votes_nominatifs", "qui a voté contre, s’est abstenu…, une ligne chacun"),
         ("d.pour", "voix pour"),
         ("d.contre", "voix contre"),
@@ -167,9 +170,10 @@ SEANCE = Group(
 ANNEX = Group(
     "Variables de l’annexe des tarifs",
     (
-        ("titre", "instance en capitales et date"),
-        ("sous_titre", "la ligne sous le titre"),
-        ("organisme", "champ Organisme de la feuille Séance"),
+        ("logo", "l’image du logo, ou vide"),
+        ("organisme", "champ Organisme, initiale en capitale"),
+        ("titre", "« Annexe au procès-verbal » de la séance : instance en capitales et date"),
+        ("sous_titre", "« Tarifs » et leurs années"),
         ("budgets", "les budgets, dans l’ordre"),
     ),
 )
@@ -219,9 +223,10 @@ SIGNATURE = Group(
 LIST = Group(
     "Variables de la liste des délibérations",
     (
+        ("logo", "l’image du logo, ou vide"),
+        ("organisme", "champ Organisme, initiale en capitale"),
         ("titre", "instance en capitales et date"),
         ("sous_titre", "la ligne sous le titre, ou vide"),
-        ("organisme", "champ Organisme de la feuille Séance, ou vide"),
         ("introduction", "la phrase qui présente la liste, ou vide"),
         ("deliberations", "les délibérations, dans l’ordre"),
         ("affichage", "la mention de l’affichage, ou vide"),
@@ -237,15 +242,16 @@ LIST_ITEM = Group(
         ("d.numero_acte", "le numéro d’acte, ou vide"),
         ("d.titre", "l’objet (colonne Titre)"),
         ("d.issue", "le sort de la délibération"),
-        ("d.votes", "le décompte des voix, sur une ligne"),
+        ("d.votes", "votants, pour, contre, abstentions, sur une ligne"),
     ),
 )
 EXTRACT = Group(
     "Variables de l’extrait",
     (
+        ("logo", "l’image du logo, ou vide"),
+        ("organisme", "champ Organisme, initiale en capitale"),
         ("titre", "le titre du document"),
         ("seance_titre", "instance en capitales et date, ou vide"),
-        ("organisme", "champ Organisme de la feuille Séance, ou vide"),
         ("preambule", "la phrase d’ouverture de la séance, ou vide"),
         ("effectifs", "les effectifs pour cette délibération, une ligne courte chacun"),
         ("quorum", "la phrase du quorum, ou vide"),

@@ -113,11 +113,13 @@ def result_as_verb(outcome: Outcome, counts: Counts, *, feminine: bool = False) 
 
 
 def votes_short(counts: Counts, secret: bool) -> str:
-    """ "Pour : 5 – Contre : 0 – Abstentions : 0" (and NPPV when any); a
-    secret ballot has "Blancs ou nuls" for abstentions."""
+    """ "Votants : 5 – Pour : 5 – Contre : 0 – Abstentions : 0" (and NPPV
+    when any); a secret ballot has "Blancs ou nuls" for abstentions. The
+    same line in the minutes, the extracts and the list of deliberations."""
     colon = f"{NBSP}:"
     third = "Blancs ou nuls" if secret else "Abstentions"
     parts = [
+        f"Votants{colon} {counts.votants}",
         f"Pour{colon} {counts.pour}",
         f"Contre{colon} {counts.contre}",
         f"{third}{colon} {counts.abstentions}",

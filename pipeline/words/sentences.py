@@ -55,6 +55,14 @@ def heading(meeting: Meeting) -> str:
     return f"{meeting.instance.upper()} du {french.date_short(meeting.date)}"
 
 
+def body_heading(meeting: Meeting) -> str:
+    """The line above the title of every document, naming the body as a
+    letterhead does: "Syndicat mixte Somme Numérique" (the field Organisme
+    with its first letter in capitals)."""
+    body = meeting.body.strip()
+    return body[:1].upper() + body[1:]
+
+
 def preamble(meeting: Meeting) -> str:
     """ "L’an deux mille seize, le vingt-huit novembre à 17h00, le BUREAU du
     syndicat mixte… légalement convoqué le…, s’est réuni…, sous la présidence
@@ -76,11 +84,14 @@ def preamble(meeting: Meeting) -> str:
 
 
 def status_note(m: Member, meeting: Meeting) -> str:
-    """ "Florence RODINGER", "Stéphane DECAYEUX (excusé, pouvoir à Philippe
-    VARLET)", "Olivier JARDE, suppléé par Jean MARTIN", "Anne ROY (arrivée au
-    point 3)"."""
+    """A member as the list of members prints it, with the civility a clerk
+    puts in a roll call: "Mme Florence RODINGER", "M. Stéphane DECAYEUX
+    (excusé, pouvoir à M. Philippe VARLET)", "M. Olivier JARDE, suppléé par
+    Jean MARTIN" (the substitute as typed), "Mme Anne ROY (arrivée au point 3)".
+    The sentences (preamble, proxies, secretary) keep "Prénom NOM", as the
+    minutes of the seed do."""
     if m.status is Status.SUBSTITUTED:
-        return f"{m.name}, {french.agree('suppléé', m.feminine)} par {m.substitute}"
+        return f"{m.title}, {french.agree('suppléé', m.feminine)} par {m.substitute}"
     notes = []
     if m.status is not Status.PRESENT:
         notes.append(french.agree(STATUSES[m.status], m.feminine))
@@ -89,8 +100,8 @@ def status_note(m: Member, meeting: Meeting) -> str:
     if m.departure is not None:
         notes.append(f"départ après le point {m.departure}")
     if m.proxy_to:
-        notes.append(f"pouvoir à {meeting.member(m.proxy_to).seated_name}")
-    return f"{m.name} ({', '.join(notes)})" if notes else m.name
+        notes.append(f"pouvoir à {meeting.member(m.proxy_to).seated_title}")
+    return f"{m.title} ({', '.join(notes)})" if notes else m.title
 
 
 def members_heading(meeting: Meeting) -> str:
@@ -274,12 +285,36 @@ def list_introduction(meeting: Meeting) -> str:
 # --- the rates -----------------------------------------------------------------------
 
 
+def annex_title(meeting: Meeting) -> str:
+    """ "Annexe au procès-verbal du BUREAU du 28 novembre 2016": the meeting
+    the annex belongs to, on its first page and in its footer."""
+    instance = french.of_the(meeting.instance.upper(), meeting.instance_feminine)
+    return f"Annexe au procès-verbal {instance} du {french.date_short(meeting.date)}"
+
+
 def annex_subtitle(years: list[int]) -> str:
-    """ "Annexe au procès-verbal – Tarifs 2017" (every year of the rates)."""
-    subtitle = "Annexe au procès-verbal – Tarifs"
+    """ "Tarifs 2017" (every year of the rates)."""
+    subtitle = "Tarifs"
     if years:
         subtitle += " " + french.join_and([str(y) for y in years])
     return subtitle
+
+
+ANNEX_REFERENCE = "(voir annexe)"
+
+
+def with_annex_reference(text: tuple[Block, ...]) -> tuple[Block, ...]:
+    """The text of an item that quotes rates, its last line (the one the
+    rates hang from) pointing to the annex: "… des flux comptables (voir
+    annexe)." (before a final ".", ":" or ";")."""
+    if not text:
+        return (Block(ANNEX_REFERENCE[1:-1].capitalize() + ".", 0),)
+    last = text[-1]
+    line = last.text.rstrip()
+    stop = line[-1] if line and line[-1] in ".:;" else ""
+    body = line[: len(line) - len(stop)].rstrip(f" {NBSP}")
+    space = " " if stop in ":;" else ""  # made non-breaking by french.typography
+    return (*text[:-1], Block(f"{body} {ANNEX_REFERENCE}{space}{stop}", last.level))
 
 
 def rate_with_unit(t: Tariff, tax: str = " HT") -> str:
