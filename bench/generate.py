@@ -428,15 +428,31 @@ def _vote_counts(rng: random.Random, total: int) -> tuple[int, int, int, int]:
 
 
 def plan(scale: float = 1.0, seed: int = 2024) -> Plan:
-    """The rows of the Paris-like meeting (nothing written)."""
+    """The rows of the Paris-like meeting (nothing written). The random
+    draws are made in this order, so that a seed always gives the same
+    meeting: members, communes, withdrawals, items, tariffs, contributions."""
     rng = random.Random(seed)
     n_items = scaled("deliberations", scale, minimum=4)
     members = _members(rng, n_items)
-    president, secretaries = members[0], members[1:3]
     n_services = min(len(SERVICES), scaled("services", scale))
     services = SERVICES[:n_services]
     communes = _communes(rng, scaled("contributions", scale))
+    steady, withdrawals = _withdrawals(rng, members, n_items)
+    deliberations, votes = _agenda(rng, members, n_items, scale, communes, steady, withdrawals)
+    return Plan(
+        _seance_rows(members),
+        _presence_rows(members),
+        deliberations,
+        _other_rows(services),
+        votes,
+        _tariff_rows(rng, services),
+        _contribution_rows(rng, communes, services),
+        members,
+    )
 
+
+def _seance_rows(members: list) -> list[list[Any]]:
+    president, secretaries = members[0], members[1:3]
     seance = [
         ["Champ", "Valeur"],
         ["Organisme", "syndicat mixte Somme Numérique"],
@@ -458,6 +474,10 @@ def plan(scale: float = 1.0, seed: int = 2024) -> Plan:
         ["SIRET", "20001234200016"],
     ]
 
+    return seance
+
+
+def _presence_rows(members: list) -> list[list[Any]]:
     presences = [
         [
             "Collège",
@@ -486,14 +506,32 @@ def plan(scale: float = 1.0, seed: int = 2024) -> Plan:
                 m.departure,
             ]
         )
+    return presences
 
-    # Who withdraws, item by item: members who sit the whole meeting, never the president.
+
+def _withdrawals(
+    rng: random.Random, members: list, n_items: int
+) -> tuple[list, dict[int, set[str]]]:
+    """Who sits the whole meeting (never the president), and who of them
+    withdraws at each item."""
     steady = [m for m in members[3:] if m.status == "présent" and not (m.arrival or m.departure)]
     withdrawals: dict[int, set[str]] = {}
     for number in range(1, n_items + 1):
         if rng.random() < 0.06:
             withdrawals[number] = {m.name for m in rng.sample(steady, rng.randint(1, 2))}
+    return steady, withdrawals
 
+
+def _agenda(
+    rng: random.Random,
+    members: list,
+    n_items: int,
+    scale: float,
+    communes: list[str],
+    steady: list,
+    withdrawals: dict[int, set[str]],
+) -> tuple[list[list[Any]], list[list[Any]]]:
+    """The rows of Délibérations and of Votes."""
     # The items with named votes (scrutin public, every voter named), spread
     # over the agenda, until the Votes sheet has its count of rows.
     n_votes = scaled("named_votes", scale)
@@ -572,7 +610,10 @@ def plan(scale: float = 1.0, seed: int = 2024) -> Plan:
                 rng.choice(SUBJECTS),
             ]
         )
+    return deliberations, votes
 
+
+def _other_rows(services: list[str]) -> list[list[Any]]:
     others = [
         ["Partie", "Titre", "Texte", "Tarifs"],
         [
@@ -592,7 +633,10 @@ def plan(scale: float = 1.0, seed: int = 2024) -> Plan:
             services[0],
         ],
     ]
+    return others
 
+
+def _tariff_rows(rng: random.Random, services: list[str]) -> list[list[Any]]:
     tariffs = [
         [
             "Budget",
@@ -623,14 +667,18 @@ def plan(scale: float = 1.0, seed: int = 2024) -> Plan:
                     2025,
                 ]
             )
+    return tariffs
 
+
+def _contribution_rows(
+    rng: random.Random, communes: list[str], services: list[str]
+) -> list[list[Any]]:
     contributions = [["Collectivité", "Service", "Catégorie", "Quantité"]]
     for commune in communes:  # each commune once: no duplicate to warn about
         population = int(rng.lognormvariate(6.5, 1.2)) + 30
         category = CATEGORIES[0 if population < 500 else 1 if population <= 2000 else 2]
         contributions.append([commune, rng.choice(services), category, population])
-
-    return Plan(seance, presences, deliberations, others, votes, tariffs, contributions, members)
+    return contributions
 
 
 def write_workbook(path: Path, sheets: dict[str, list[list[Any]]]) -> Path:

@@ -402,15 +402,34 @@ def inputs(folder: Path, scale: float, seed: int) -> generate.Generated:
     return g
 
 
-def bench(folder: Path, args: argparse.Namespace) -> Table:
+@dataclass
+class Measures:
+    """What :func:`measure` measured, for the table."""
+
+    g: Any  # generate's inputs
+    scratch: Path
+    repeat: int
+    jobs: int
+    stages: Any
+    paris: Run
+    paris_peak: int
+    naive: float
+    votes: float
+    seed: Run
+    seed_peak: int
+    parallel: bool
+    serial: Run
+    many: Run | None
+
+
+def measure(folder: Path, args: argparse.Namespace) -> Measures:
+    """Every measure of the bench, in its own scratch folder."""
     g = inputs(folder, args.scale, args.seed)
     scratch = folder / "mesures"
     shutil.rmtree(scratch, ignore_errors=True)
     scratch.mkdir()
-    table = Table(evaluate=args.scale == 1)
     repeat = args.repeat
     jobs = args.jobs or cores()
-    n_items = len(g.plan.deliberations) - 1
 
     say("séance « Paris », étape par étape")
     stages = paris_stages(g.paris, scratch, repeat)
@@ -444,7 +463,48 @@ def bench(folder: Path, args: argparse.Namespace) -> Table:
             scratch,
         )
 
-    # --- the table
+    return Measures(
+        g,
+        scratch,
+        repeat,
+        jobs,
+        stages,
+        paris,
+        paris_peak,
+        naive,
+        votes,
+        seed,
+        seed_peak,
+        parallel,
+        serial,
+        many,
+    )
+
+
+def bench(folder: Path, args: argparse.Namespace) -> Table:
+    m = measure(folder, args)
+    table = Table(evaluate=args.scale == 1)
+    for rows in (stage_rows, paris_rows, reading_rows, lot_rows):
+        rows(table, m)
+    for run, what in (
+        (m.paris, "séance « Paris »"),
+        (m.seed, "séance d’exemple"),
+        (m.serial, "lot"),
+    ):
+        if run.code:
+            print(f"\nSortie de la commande ({what}) :\n{run.output}", file=sys.stderr)
+    n_items = len(m.g.plan.deliberations) - 1
+    table.header = [
+        f"Séance « Paris » : {generate.describe(m.g)} ({n_items} extraits)",
+        f"Rendu : {RENDERER}",
+    ]
+    shutil.rmtree(m.scratch, ignore_errors=True)  # some hundred MB of documents: only data is kept
+    return table
+
+
+def stage_rows(table: Table, m: Measures) -> None:
+    """Paris, stage by stage."""
+    stages, repeat = m.stages, m.repeat
     t, n = stages.times, stages.counts
     table.add(f"Séance « Paris », étape par étape (dans ce processus, meilleur de {repeat})")
     table.add("  lecture des classeurs seule (read_workbook)", seconds(t["read"]))
@@ -459,6 +519,10 @@ def bench(folder: Path, args: argparse.Namespace) -> Table:
     table.add(f"  écriture (write_all, {stages.files} fichiers)", seconds(t["write"]))
     table.add("  total des étapes", seconds(t["total"]))
 
+
+def paris_rows(table: Table, m: Measures) -> None:
+    """Paris, the whole command, and the extracts against the naive loop."""
+    stages, paris, paris_peak, naive = m.stages, m.paris, m.paris_peak, m.naive
     table.add("Séance « Paris », commande entière, tous les documents, sans PDF")
     if paris.code:
         table.add("  durée", failure(paris), f"< {seconds(PARIS_WALL)}", False)
@@ -491,6 +555,10 @@ def bench(folder: Path, args: argparse.Namespace) -> Table:
         speedup >= EXTRACTS_SPEEDUP,
     )
 
+
+def reading_rows(table: Table, m: Measures) -> None:
+    """A long Votes sheet read; the sample meeting, the whole command."""
+    g, votes, seed, seed_peak = m.g, m.votes, m.seed, m.seed_peak
     table.add("Lecture")
     table.add(
         f"  feuille Votes de {number(g.votes_rows, 0)} lignes (read_workbook)",
@@ -506,6 +574,10 @@ def bench(folder: Path, args: argparse.Namespace) -> Table:
         table.add("  durée", seconds(seed.wall), f"< {seconds(SEED_WALL)}", seed.wall < SEED_WALL)
         table.add("  mémoire maximale", megabytes(seed_peak))
 
+
+def lot_rows(table: Table, m: Measures) -> None:
+    """Many meetings, one at a time and in parallel."""
+    g, scratch, jobs, parallel, serial, many = m.g, m.scratch, m.jobs, m.parallel, m.serial, m.many
     table.add(f"{g.meetings} séances d’exemple, commande entière")
     rate_target = f"≥ {number(MEETINGS_PER_SECOND, 0)} séances/s"
 
@@ -538,15 +610,6 @@ def bench(folder: Path, args: argparse.Namespace) -> Table:
             "identiques",
             same,
         )
-    for run, what in ((paris, "séance « Paris »"), (seed, "séance d’exemple"), (serial, "lot")):
-        if run.code:
-            print(f"\nSortie de la commande ({what}) :\n{run.output}", file=sys.stderr)
-    table.header = [
-        f"Séance « Paris » : {generate.describe(g)} ({n_items} extraits)",
-        f"Rendu : {RENDERER}",
-    ]
-    shutil.rmtree(scratch, ignore_errors=True)  # some hundred MB of documents: only data is kept
-    return table
 
 
 def positive(text: str) -> int:
