@@ -60,6 +60,9 @@ EXTRACTS_SPEEDUP = 5.0  # naive loop / make-minutes, the 600 extracts
 VOTES_READ = 1.0  # s, 100,000-row Votes sheet
 SEED_WALL = 1.0  # s, interpreter start included
 MEETINGS_PER_SECOND = 15.0
+PDF_VS_SOFFICE = 0.6  # Paris with --pdf / plain soffice in batches of 200, one process
+SEED_PDF_WALL = 4.0  # s, the sample with --pdf, LibreOffice start included
+SOFFICE_BATCH = 200  # the baseline's batch: plain « soffice --convert-to » over 200 files
 
 # Runs a command and reports its wall time and the peak memory of its
 # largest process; the probe itself starts before the clock does.
@@ -420,6 +423,77 @@ class Measures:
     parallel: bool
     serial: Run
     many: Run | None
+    pdf: PdfMeasures | None = None  # None: no LibreOffice here
+
+
+@dataclass
+class PdfMeasures:
+    paris: Run  # the whole command with --pdf
+    documents: int  # .docx written
+    pdfs: int  # .pdf written beside them
+    baseline: float  # plain soffice in batches of SOFFICE_BATCH, one process, same documents
+    baseline_pdfs: int
+    seed: Run  # the sample with --pdf
+
+
+def soffice_batches(documents: list[Path], scratch: Path) -> tuple[float, int]:
+    """The baseline of the PDF targets: one plain ``soffice --convert-to``
+    per batch of :data:`SOFFICE_BATCH` documents, one after the other, with
+    make-minutes' PDF/A filter; its wall time and the PDFs it made."""
+    from pipeline.render import pdf
+
+    work = scratch / "soffice-seul"
+    shutil.rmtree(work, ignore_errors=True)
+    (work / "pdf").mkdir(parents=True)
+    copies = []
+    for k, path in enumerate(documents):
+        copy = work / f"document-{k:05d}.docx"
+        shutil.copyfile(path, copy)
+        copies.append(copy)
+    start = time.perf_counter()
+    for i in range(0, len(copies), SOFFICE_BATCH):
+        subprocess.run(
+            [
+                pdf.soffice() or "soffice",
+                f"-env:UserInstallation={(work / 'profil').as_uri()}",
+                "--headless",
+                "--norestore",
+                "--convert-to",
+                pdf.FILTER,
+                "--outdir",
+                str(work / "pdf"),
+                *map(str, copies[i : i + SOFFICE_BATCH]),
+            ],
+            capture_output=True,
+            check=False,
+        )
+    wall = time.perf_counter() - start
+    made = len(list((work / "pdf").glob("*.pdf")))
+    shutil.rmtree(work, ignore_errors=True)
+    return wall, made
+
+
+def measure_pdf(g: Any, scratch: Path, jobs: int) -> PdfMeasures | None:
+    """Paris and the sample with --pdf, and the plain soffice baseline over
+    the documents of the same Paris run."""
+    from pipeline.render import pdf
+
+    if not pdf.soffice():
+        return None
+    say(f"séance « Paris » avec --pdf, commande entière (--jobs {jobs})")
+    out = scratch / "paris-pdf"
+    paris = command(
+        ["--data", str(g.paris), "--output", str(out), "--pdf", "--jobs", str(jobs)], scratch
+    )
+    documents = sorted(out.rglob("*.docx"))
+    pdfs = len(list(out.rglob("*.pdf")))
+    say(f"soffice seul sur les {len(documents)} documents, par lots de {SOFFICE_BATCH}")
+    baseline, baseline_pdfs = soffice_batches(documents, scratch)
+    say("séance d’exemple avec --pdf")
+    seed = command(
+        ["--data", str(g.example), "--output", str(scratch / "exemple-pdf"), "--pdf"], scratch
+    )
+    return PdfMeasures(paris, len(documents), pdfs, baseline, baseline_pdfs, seed)
 
 
 def measure(folder: Path, args: argparse.Namespace) -> Measures:
@@ -478,19 +552,19 @@ def measure(folder: Path, args: argparse.Namespace) -> Measures:
         parallel,
         serial,
         many,
+        measure_pdf(g, scratch, jobs),
     )
 
 
 def bench(folder: Path, args: argparse.Namespace) -> Table:
     m = measure(folder, args)
     table = Table(evaluate=args.scale == 1)
-    for rows in (stage_rows, paris_rows, reading_rows, lot_rows):
+    for rows in (stage_rows, paris_rows, reading_rows, lot_rows, pdf_rows):
         rows(table, m)
-    for run, what in (
-        (m.paris, "séance « Paris »"),
-        (m.seed, "séance d’exemple"),
-        (m.serial, "lot"),
-    ):
+    runs = [(m.paris, "séance « Paris »"), (m.seed, "séance d’exemple"), (m.serial, "lot")]
+    if m.pdf is not None:
+        runs += [(m.pdf.paris, "séance « Paris » avec --pdf"), (m.pdf.seed, "exemple avec --pdf")]
+    for run, what in runs:
         if run.code:
             print(f"\nSortie de la commande ({what}) :\n{run.output}", file=sys.stderr)
     n_items = len(m.g.plan.deliberations) - 1
@@ -609,6 +683,45 @@ def lot_rows(table: Table, m: Measures) -> None:
             f"{'oui' if same else 'NON'} ({number(len(other), 0)} fichiers)",
             "identiques",
             same,
+        )
+
+
+def pdf_rows(table: Table, m: Measures) -> None:
+    """The PDF/A copies: Paris against plain soffice, the sample."""
+    table.add("Copies PDF/A (--pdf, LibreOffice compris)")
+    if m.pdf is None:
+        table.add("  LibreOffice", "absent : non mesuré")
+        return
+    d = m.pdf
+    if d.paris.code:
+        table.add(f"  séance « Paris » (--jobs {m.jobs})", failure(d.paris), "code 0", False)
+    else:
+        table.add(f"  séance « Paris », commande entière (--jobs {m.jobs})", seconds(d.paris.wall))
+    table.add(
+        "  PDF écrits / documents",
+        f"{number(d.pdfs, 0)} / {number(d.documents, 0)}",
+        "tous",
+        d.pdfs == d.documents > 0 and not d.paris.code,
+    )
+    table.add(
+        f"  soffice seul, lots de {SOFFICE_BATCH}, un processus ({number(d.baseline_pdfs, 0)} PDF)",
+        seconds(d.baseline),
+    )
+    ratio = d.paris.wall / d.baseline if d.baseline else float("inf")
+    table.add(
+        "  rapport à soffice seul",
+        number(ratio),
+        f"≤ {number(PDF_VS_SOFFICE)}",
+        ratio <= PDF_VS_SOFFICE and not d.paris.code,
+    )
+    if d.seed.code:
+        table.add("  séance d’exemple", failure(d.seed), f"< {seconds(SEED_PDF_WALL)}", False)
+    else:
+        table.add(
+            "  séance d’exemple, commande entière",
+            seconds(d.seed.wall),
+            f"< {seconds(SEED_PDF_WALL)}",
+            d.seed.wall < SEED_PDF_WALL,
         )
 
 

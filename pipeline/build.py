@@ -89,6 +89,9 @@ class Prepared:
     files: dict[str, bytes] = field(default_factory=dict)
     headings: dict[str, str] = field(default_factory=dict)  # .docx name → its heading
     templates: set[Path] = field(default_factory=set)  # the ones that are not the default
+    # The documents whose PDF could not be made: errors of the meeting, said
+    # once its documents are written (a PDF failure never costs the .docx).
+    missing_pdfs: list[Problem] = field(default_factory=list)
 
 
 T = TypeVar("T")
@@ -385,22 +388,33 @@ def _read_alone(path: Path) -> None:
     read_workbook(path, Report())
 
 
-def add_pdfs(meetings: list[Prepared]) -> None:
-    """A PDF/A beside every .docx of the meetings without errors, in one
-    LibreOffice call; a PDF that fails is an error of its meeting."""
-    jobs = [
+def add_pdfs(
+    meetings: list[Prepared], jobs: int = 1, done: Callable[[int, int], None] = lambda k, n: None
+) -> None:
+    """A PDF/A beside every .docx of the meetings without errors, made by
+    ``jobs`` LibreOffice processes for the whole run; ``done(k, n)`` as the
+    PDFs are made, k of n. A PDF that fails is an error of its meeting,
+    said after its documents are written (:attr:`Prepared.missing_pdfs`)."""
+    wanted = [
         (p, name)
         for p in meetings
         if not p.report.errors
         for name in p.files
         if name.endswith(".docx")
     ]
-    results = pdf.convert([(p.files[name], p.headings[name]) for p, name in jobs])
-    for (p, name), result in zip(jobs, results, strict=True):
+    total = len(wanted)
+    results = pdf.convert(
+        [(p.files[name], p.headings[name]) for p, name in wanted],
+        workers=jobs,
+        done=lambda k: done(k, total),
+    )
+    for (p, name), result in zip(wanted, results, strict=True):
         if isinstance(result, bytes):
             p.files[name[: -len(".docx")] + ".pdf"] = result
         else:
-            p.report.error(Place(name), f"PDF non produit : {result.message}", code=result.code)
+            p.missing_pdfs.append(
+                Problem(Place(name), f"PDF non produit : {result.message}", code=result.code)
+            )
 
 
 def _say_waiting(folder: Path) -> None:
@@ -428,6 +442,8 @@ def write(prepared: Prepared, out_dir: Path, force: bool = False) -> MeetingResu
             report.warning(Place(str(warned.path)), warned.message, code=warned.code)
         result.written, result.kept = written.files, written.kept
         result.removed = written.removed
+        if result.written:  # the documents are there; their missing PDFs are errors
+            report.problems.extend(prepared.missing_pdfs)
     result.problems = report.problems
     return result
 
@@ -483,7 +499,7 @@ def run(
     results: list = prepare_all(sources, templates, jobs, lambda s: progress(1, Stage.READ, s.name))
     prepared = [r for r in results if isinstance(r, Prepared)]
     progress(0, Stage.PDF)
-    add_pdfs(prepared)
+    add_pdfs(prepared, jobs, lambda k, n: progress(0, Stage.PDF, f"{k} sur {n}"))
     progress(1)
     for i, result in enumerate(results):
         if not isinstance(result, Prepared):

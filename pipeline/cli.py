@@ -144,7 +144,8 @@ def build(
     if with_pdf and not pdf.soffice():
         click.echo(pdf.INSTALL, err=True)
         sys.exit(2)
-    with console.progress(builder.steps(len(meetings), with_pdf), len(meetings)) as progress:
+    steps = builder.steps(len(meetings), with_pdf)
+    with console.progress(steps, len(meetings), with_pdf) as progress:
         found = builder.run(meetings, folders, output, force, with_pdf, jobs, progress)
     results = [console.settled(s.name, result) for s, result in zip(meetings, found, strict=True)]
     for result in results:

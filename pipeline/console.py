@@ -32,16 +32,17 @@ STAGES = {
     Stage.BUILT: "{meeting} prête",
     Stage.READING: "lecture des réunions",
     Stage.READ: "{meeting} lue",
-    Stage.PDF: "copies PDF/A",
+    Stage.PDF: "copies PDF/A {meeting}",  # « 120 sur 603 » as they are made
     Stage.WRITING: "écriture de {meeting}",
     Stage.DONE: "",
 }
 
 
 @contextmanager
-def progress(steps: int, meetings: int) -> Iterator[Progress]:
+def progress(steps: int, meetings: int, with_pdf: bool = False) -> Iterator[Progress]:
     """A progress bar of ``steps`` steps on stderr, shown on a terminal when
-    there are several ``meetings``; yields the ``progress`` of build.run."""
+    there are several ``meetings``, or PDFs to make (one large meeting's PDFs
+    take minutes: the bar counts them); yields the ``progress`` of build.run."""
     stream = sys.stderr
     with click.progressbar(
         length=steps,
@@ -50,7 +51,7 @@ def progress(steps: int, meetings: int) -> Iterator[Progress]:
         show_eta=False,
         update_min_steps=0,  # update(0, label) shows the step about to start
         file=stream,
-        hidden=meetings < 2 or not stream.isatty(),
+        hidden=(meetings < 2 and not with_pdf) or not stream.isatty(),
     ) as bar:
 
         def advance(steps: int, stage: Stage | None = None, meeting: str = "") -> None:
@@ -93,13 +94,13 @@ def report(result: MeetingResult, prefix: str = "") -> None:
     in watch mode), then one line per kept copy, template used and problem."""
     errors = [p for p in result.problems if p.severity is Severity.ERROR]
     warnings = [p for p in result.problems if p.severity is not Severity.ERROR]
-    if errors:
+    if errors and not result.written:
         n = len(errors)
         click.echo(
             f"{prefix}{result.meeting} : {n} problème{'s' if n > 1 else ''}, rien n’a été écrit "
             "pour cette réunion."
         )
-    else:
+    else:  # written: its errors, if any, are PDF copies that could not be made
         where = result.written[0].parent if result.written else ""
         shown = [p for p in result.written if p.suffix != ".pdf"]
         top = [p.name for p in shown if p.parent == where]
@@ -107,7 +108,7 @@ def report(result: MeetingResult, prefix: str = "") -> None:
         if extracts:
             top.append(f"{extracts} extrait{'s' if extracts > 1 else ''}")
         if len(shown) < len(result.written):
-            top.append("leurs copies PDF/A")
+            top.append("une partie de leurs copies PDF/A" if errors else "leurs copies PDF/A")
         names = ", ".join(top)
         verb = "écrits" if len(result.written) > 1 else "écrit"
         click.echo(f"{prefix}{result.meeting} : {names} {verb} dans {where}")

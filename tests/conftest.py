@@ -153,8 +153,20 @@ def problem_lines(output: str, open_data: bool = True, plain_spaces: bool = Fals
     ]
 
 
+def _texts(paragraph: Any) -> list[str]:
+    """A paragraph's text, cut at its tabs: what a tab stop sets apart (the
+    signatories side by side) reads as separate texts."""
+    text = "".join(
+        "\t" if e.tag.endswith("}tab") else e.text or ""
+        for e in paragraph.iter()
+        if e.tag.endswith("}t") or (e.tag.endswith("}tab") and e.getparent().tag.endswith("}r"))
+    )
+    return text.split("\t")
+
+
 def docx_text(path: Path) -> list[str]:
-    """The paragraphs of a .docx in order, table cells included, as python-docx reads them."""
+    """The paragraphs of a .docx in order, table cells included, as python-docx reads
+    them; the parts of a paragraph set apart by tabs one by one."""
     import docx
 
     document = docx.Document(str(path))
@@ -163,11 +175,11 @@ def docx_text(path: Path) -> list[str]:
     for child in body.iterchildren():
         tag = child.tag.rsplit("}", 1)[1]
         if tag == "p":
-            out.append("".join(t.text or "" for t in child.iter() if t.tag.endswith("}t")))
+            out += _texts(child)
         elif tag == "tbl":
             for p in child.iter():
                 if p.tag.endswith("}p"):
-                    out.append("".join(t.text or "" for t in p.iter() if t.tag.endswith("}t")))
+                    out += _texts(p)
     return [p for p in out if p.strip()]
 
 

@@ -72,11 +72,12 @@ SAMPLE_EXTRACTS = [
     "2-convention-avec-le-reseau-canope-de.docx",
     "3-convention-de-partenariat-avec-le-centre.docx",
 ]
+# Two by two: the roles on one line, the names below (set apart by tab stops).
 SAMPLE_SIGNATURES = [
     f"Procès-verbal arrêté en séance du {BLANK}",
     "Le Président",
-    "Philippe VARLET",
     "Le secrétaire de séance",
+    "Philippe VARLET",
     "Philippe COCQ",
 ]
 CERTIFICATION = [
@@ -228,10 +229,10 @@ def test_a_woman_presiding_and_two_secretaries(tmp_path: Path) -> None:
     }
     code, output, out = build(tmp_path, seance, ITEMS[:1], presences)
     assert code == 0, output
-    block = [
+    block = [  # two by two, the third alone on its line
         "La Présidente",
-        "Florence RODINGER",
         "Le secrétaire de séance",
+        "Florence RODINGER",
         "Philippe COCQ",
         "La secrétaire de séance",
         "Claire DUVAL",
@@ -240,7 +241,10 @@ def test_a_woman_presiding_and_two_secretaries(tmp_path: Path) -> None:
     assert minutes[-7:] == [f"Procès-verbal arrêté en séance du {BLANK}", *block]
     assert "Philippe COCQ et Claire DUVAL sont désignés secrétaires de séance." in minutes
     # The list is signed by the presiding officer alone; the extract as the minutes.
-    assert docx_text(out / "liste-deliberations.docx")[-2:] == block[:2]
+    assert docx_text(out / "liste-deliberations.docx")[-2:] == [
+        "La Présidente",
+        "Florence RODINGER",
+    ]
     (extract,) = (out / "extraits").iterdir()
     assert docx_text(extract)[-9:] == [*block, *CERTIFICATION]
 
@@ -256,8 +260,8 @@ def test_a_woman_secretary_alone(tmp_path: Path) -> None:
     assert code == 0, output
     assert docx_text(out / "proces-verbal.docx")[-4:] == [
         "Le Président",
-        "Philippe VARLET",
         "La secrétaire de séance",
+        "Philippe VARLET",
         "Claire DUVAL",
     ]
 
@@ -683,6 +687,79 @@ def pdfa_identification(pdf: Path) -> tuple[str, str]:
     return found[0], found[1]
 
 
+def _marked_texts(page: Any) -> dict[int, str]:
+    """The text of each marked-content id (MCID) of a PDF page."""
+    from pypdf.generic import DictionaryObject
+
+    open_: list[int | None] = []  # the marked contents around the text
+    texts: dict[int, str] = {}
+
+    def visit(text: str, *_: Any) -> None:
+        ids = [i for i in open_ if i is not None]
+        if ids:
+            texts[ids[-1]] = texts.get(ids[-1], "") + text
+
+    def operator(op: bytes, args: Any, *_: Any) -> None:
+        if op == b"BDC":
+            found = isinstance(args[1], DictionaryObject) and "/MCID" in args[1]
+            open_.append(int(args[1]["/MCID"]) if found else None)
+        elif op == b"BMC":
+            open_.append(None)
+        elif op == b"EMC" and open_:
+            open_.pop()
+
+    page.extract_text(visitor_text=visit, visitor_operand_before=operator)
+    return texts
+
+
+def structure(pdf: Path) -> list[tuple[str, str, str]]:
+    """The structure tree of a tagged PDF, element by element in reading
+    order: (its standard type, through the RoleMap; "/Table n" if it is
+    inside the table that is element n, else ""; its text, read from the
+    pages' marked contents)."""
+    from pypdf import PdfReader
+    from pypdf.generic import ArrayObject, DictionaryObject
+
+    reader = PdfReader(str(pdf))
+    root = reader.trailer["/Root"]["/StructTreeRoot"]
+    roles = root.get("/RoleMap", {})
+    texts = [_marked_texts(page) for page in reader.pages]
+    pages = {page.indirect_reference.idnum: n for n, page in enumerate(reader.pages)}
+    out: list[tuple[str, str, str]] = []
+
+    def text_of(node: Any, page: int | None) -> str:
+        node = node.get_object()
+        if isinstance(node, int):  # a marked-content id
+            return texts[page].get(node, "") if page is not None else ""
+        if isinstance(node, ArrayObject):
+            return "".join(text_of(k, page) for k in node)
+        if isinstance(node, DictionaryObject):
+            if "/Pg" in node:
+                page = pages.get(node.raw_get("/Pg").idnum, page)
+            if "/MCID" in node:
+                return texts[page].get(int(node["/MCID"]), "") if page is not None else ""
+            return text_of(node["/K"], page) if "/K" in node else ""
+        return ""
+
+    def walk(node: Any, table: str) -> None:
+        node = node.get_object()
+        if isinstance(node, ArrayObject):
+            for kid in node:
+                walk(kid, table)
+            return
+        if not isinstance(node, DictionaryObject) or "/S" not in node:
+            return
+        kind = str(roles.get(node["/S"], node["/S"]))
+        page = pages.get(node.raw_get("/Pg").idnum) if "/Pg" in node else None
+        text = text_of(node["/K"], page) if "/K" in node else ""
+        out.append((kind, table, " ".join(text.split())))
+        if "/K" in node:
+            walk(node["/K"], f"/Table {len(out) - 1}" if kind == "/Table" else table)
+
+    walk(root["/K"], "")
+    return out
+
+
 @pytest.fixture(scope="module")
 def sample_pdf(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     assert SOFFICE, "soffice is required in CI (installed by .ci/run)"
@@ -718,6 +795,36 @@ def test_each_pdf_is_pdfa_2b(sample_pdf: tuple[Path, str]) -> None:
     for pdf in pdfs:
         assert pdf.read_bytes().startswith(b"%PDF-")
         assert pdfa_identification(pdf) == ("2", "B"), pdf.name
+
+
+@needs_libreoffice
+def test_each_pdf_is_tagged_for_accessibility(sample_pdf: tuple[Path, str]) -> None:
+    """Issue 16, item 4: PDF/A-2b and PDF/UA-1 at once, tagged (a structure
+    tree, /MarkInfo /Marked true, the document's language), and every
+    table a data table with header cells: the signature block is not one."""
+    from pypdf import PdfReader
+
+    out, _ = sample_pdf
+    for pdf in sorted(out.rglob("*.pdf")):
+        catalog = PdfReader(str(pdf)).trailer["/Root"]
+        assert catalog["/MarkInfo"]["/Marked"].value is True, pdf.name
+        assert "/StructTreeRoot" in catalog, pdf.name
+        assert catalog["/Lang"] == "fr-FR", pdf.name
+        xmp = catalog["/Metadata"].get_object().get_data().decode("utf-8")
+        assert re.search(r"<pdfuaid:part>\s*1\s*</pdfuaid:part>|pdfuaid:part=\"1\"", xmp)
+        elements = structure(pdf)
+        headers = {table for kind, table, _ in elements if kind == "/TH"}
+        for n, (kind, _, _) in enumerate(elements):
+            if kind == "/Table":
+                assert f"/Table {n}" in headers, f"{pdf.name}: a table without header cells"
+    # The signatures are two paragraphs outside any table: roles, then names.
+    block = [
+        ("/P", "", "Le Président Le secrétaire de séance"),
+        ("/P", "", "Philippe VARLET Philippe COCQ"),
+    ]
+    assert structure(out / "proces-verbal.pdf")[-2:] == block
+    extract = structure(out / "extraits" / SAMPLE_EXTRACTS[0].replace(".docx", ".pdf"))
+    assert block[1] in extract
 
 
 @needs_libreoffice

@@ -31,9 +31,12 @@ Styles of the signature block (add_signatures: minutes, list, extract):
 - Arrêté: the sentence before the signatures ("Procès-verbal arrêté en
   séance du …"), kept with them;
 - Signature rôle / Signature nom: the role, then the name below it with
-  room to sign, centred in their column;
-- the table style "Tableau signatures": borderless, one column per signatory
-  ({%tc %} loop), its row never splits.
+  room to sign, of a signatory alone on its line (centred);
+- Signature rôles / Signature noms: the same for two signatories side by
+  side, each centred on its half of the page by a centred tab stop (at a
+  quarter and three quarters of the text width). Paragraphs, not a table:
+  LibreOffice tags every table of a PDF as a data table (/Table, /TR, /TD),
+  which a screen reader would read as one without header cells.
 
 Styles of the minutes and of the extract (add_deliberation and the counts):
 
@@ -130,7 +133,7 @@ from docx.document import Document as DocumentObject
 from docx.enum.section import WD_ORIENT
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
@@ -397,32 +400,6 @@ def _table_style(doc: DocumentObject, name: str, style_id: str) -> BaseStyle:
     return style
 
 
-def _borderless_table_style(doc: DocumentObject, name: str, style_id: str) -> BaseStyle:
-    """No border, no shading: a grid that only lays out side-by-side blocks."""
-    style = doc.styles.add_style(name, WD_STYLE_TYPE.TABLE)
-    style.style_id = style_id
-    style.base_style = doc.styles["Normal Table"]
-    style.quick_style = True
-    style.element.append(
-        parse_xml(f'<w:pPr {nsdecls("w")}><w:spacing w:before="0" w:after="0"/></w:pPr>')
-    )
-    none = 'w:val="nil"'
-    style.element.append(
-        parse_xml(
-            f"<w:tblPr {nsdecls('w')}>"
-            "<w:tblBorders>"
-            f"<w:top {none}/><w:left {none}/><w:bottom {none}/>"
-            f"<w:right {none}/><w:insideH {none}/><w:insideV {none}/>"
-            "</w:tblBorders>"
-            '<w:tblCellMar><w:top w:w="0" w:type="dxa"/>'
-            '<w:left w:w="108" w:type="dxa"/><w:bottom w:w="0" w:type="dxa"/>'
-            '<w:right w:w="108" w:type="dxa"/></w:tblCellMar>'
-            "</w:tblPr>"
-        )
-    )
-    return style
-
-
 def _cell_style(
     doc: DocumentObject,
     name: str,
@@ -600,7 +577,7 @@ def setup_deliberation_styles(doc: DocumentObject) -> None:
 
 def setup_signature_styles(doc: DocumentObject) -> None:
     """The signature block (add_signatures): the sentence that closes the
-    document, then one column per signatory, role above, name below, with
+    document, then the signatories two by two, role above, name below, with
     room to sign between them; the whole block is kept on one page."""
     # The closing line of the minutes ("La séance est levée à …"): kept with
     # the sentence and the signatures that follow, so that the signatures
@@ -645,7 +622,19 @@ def setup_signature_styles(doc: DocumentObject) -> None:
         keep_with_next=True,  # with the certification of an extract
         keep_together=True,
     )
-    _borderless_table_style(doc, "Tableau signatures", "TableauSignatures")
+    # Two signatories on a line: left-aligned, each name on a centred tab
+    # stop in the middle of its half of the text width.
+    for name, style_id, base in (
+        ("Signature rôles", "SignatureRoles", "Signature rôle"),
+        ("Signature noms", "SignatureNoms", "Signature nom"),
+    ):
+        style = _paragraph_style(
+            doc, name, style_id=style_id, base=base, align=WD_ALIGN_PARAGRAPH.LEFT
+        )
+        for quarter in (1, 3):
+            style.paragraph_format.tab_stops.add_tab_stop(
+                Length(TEXT_WIDTH * quarter // 4), WD_TAB_ALIGNMENT.CENTER
+            )
 
 
 def setup_minutes_styles(doc: DocumentObject) -> None:
@@ -969,36 +958,23 @@ def add_members_by_college(doc: DocumentObject) -> None:
     )
 
 
-SIGNATURE_COLUMNS = 3  # the grid of the template; docxtpl rescales it to the signatories
-
-
 def add_signatures(doc: DocumentObject) -> None:
-    """`arrete` (omitted when ""), then one column per signatory of
-    `signatures` ({role, nom}), side by side in a borderless table: the
-    {%tc %} tags sit alone in their cells (as in add_members_in_columns), the
-    cell between them is repeated. The row never splits and the sentence is
-    kept with it, so the block stays on one page. Nothing when the list is
-    empty (a row without cells would be invalid)."""
+    """`arrete` (omitted when ""), then the signatories of `signatures`
+    ({role, nom}) two by two: the roles on one line, the names on the next,
+    each centred on its half of the page by a tab stop; a signatory alone
+    on its line is centred. Paragraphs, not a table, so that a tagged PDF
+    does not read them as a data table. Every paragraph is kept with the
+    next, so the block stays on one page. Nothing when the list is empty."""
     add_optional(doc, "arrete", "Arrêté")
-    tag(doc, "if signatures")
-    table = doc.add_table(rows=1, cols=SIGNATURE_COLUMNS)
-    table.style = doc.styles["Tableau signatures"]
-    start, signatory, end = table.rows[0].cells
-    _cell_text(start, "{%tc for s in signatures %}", "Balise modèle")
-    _cell_text(signatory, "{{ s.role }}", "Signature rôle")
-    text(signatory, "{{ s.nom }}", "Signature nom")
-    _cell_text(end, "{%tc endfor %}", "Balise modèle")
-    width = TEXT_WIDTH.twips // SIGNATURE_COLUMNS
-    widths = [width] * (SIGNATURE_COLUMNS - 1)
-    _fix_table_layout(
-        table,
-        [*widths, TEXT_WIDTH.twips - sum(widths)],
-        header_row=False,
-        header_column=False,
-        cell_widths=False,
-    )
-    _cant_split(table)
+    tag(doc, "for rang in signatures|batch(2)")
+    tag(doc, "if rang|length == 2")
+    text(doc, "\t{{ rang[0].role }}\t{{ rang[1].role }}", "Signature rôles")
+    text(doc, "\t{{ rang[0].nom }}\t{{ rang[1].nom }}", "Signature noms")
+    tag(doc, "else")
+    text(doc, "{{ rang[0].role }}", "Signature rôle")
+    text(doc, "{{ rang[0].nom }}", "Signature nom")
     tag(doc, "endif")
+    tag(doc, "endfor")
 
 
 def add_page_field(paragraph: Paragraph, instruction: str, placeholder: str) -> None:
