@@ -10,6 +10,7 @@ these functions rather than the stages themselves.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import enum
 import functools
@@ -21,9 +22,10 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from pipeline import output, parse
-from pipeline.law import checks
+from pipeline.law import approval, checks
 from pipeline.law.checks import Analysis
 from pipeline.model import Meeting
+from pipeline.parse.approval import approvals as later_approvals
 from pipeline.problems import Place, Problem, Report, Severity
 from pipeline.read.sources import MeetingSource, read_workbook
 from pipeline.render import contexts, opendata, pdf
@@ -128,6 +130,18 @@ def read_and_check(
     return None if analysis is None else (reading.meeting, analysis)
 
 
+def approved(meeting: Meeting, source: MeetingSource) -> Meeting:
+    """The meeting with the date its minutes were « arrêtés »: the field
+    « Procès-verbal arrêté le » when filled (it wins: the others are not
+    read), else the later meeting of the same data folder that adopted them
+    (docs/data-format.md, « Approbation du procès-verbal »)."""
+    if meeting.approved_on is not None:
+        return meeting
+    others = later_approvals(source)
+    date = approval.approved_on(meeting.date, meeting.body, meeting.instance, others)
+    return meeting if date is None else dataclasses.replace(meeting, approved_on=date)
+
+
 def prepare(
     source: MeetingSource,
     templates: list[Path],
@@ -143,6 +157,7 @@ def prepare(
     if checked is None:
         return prepared
     meeting, analysis = checked
+    meeting = approved(meeting, source)
     when = dt.datetime.combine(meeting.date, meeting.opening)
     own = source.folder / "templates"  # this meeting's own templates come first
     templates = [own, *templates] if own.is_dir() else templates

@@ -243,6 +243,17 @@ COLUMNS: dict[str, dict[str, Column]] = {
             "fin ; liste des N° de la feuille Délibérations).",
             listed=NUMBERS_LIST,
         ),
+        "adresse": _col(
+            "Adresse",
+            hint="Adresse postale du membre, pour sa convocation ; retour à la ligne "
+            "(Alt+Entrée) entre les lignes de l’adresse.",
+        ),
+        "courriel": _col("Courriel", hint="Adresse électronique du membre : nom@exemple.fr."),
+        "fonction": _col(
+            "Fonction",
+            hint="Fonction imprimée après le nom dans les lettres : Vice-président, Délégué "
+            "titulaire…",
+        ),
     },
     "deliberations": {
         "numero": _col(
@@ -417,7 +428,20 @@ FIELDS: dict[str, Field] = {
             hint="Date d’envoi de la convocation (JJ/MM/AAAA).",
             kind="date",
         ),
+        Field(
+            "Délai de convocation",
+            hint="Jours francs exigés entre la convocation et la séance : 5 par défaut (EPCI, "
+            "syndicats, communes de 3 500 habitants et plus, CGCT L2121-12), 3 pour une commune "
+            "de moins de 3 500 habitants (L2121-11).",
+        ),
+        Field(
+            "Urgence",
+            hint="« oui » si la séance a été convoquée en urgence (au moins un jour franc, CGCT "
+            "L2121-12) : le procès-verbal le constate.",
+            choices=YES_NO.choices,
+        ),
         Field("Lieu", hint="Complète « s’est réuni… » : « dans ses locaux », « à la mairie »."),
+        Field("Ville", hint="D’où les lettres sont datées : « Amiens, le 21 novembre 2016 »."),
         Field(
             "Président",
             True,
@@ -432,6 +456,12 @@ FIELDS: dict[str, Field] = {
             listed=MEMBERS_LIST,
         ),
         Field(
+            "Signataire de la convocation",
+            hint="Prénom Nom du membre qui signe la convocation (liste des membres) ; le "
+            "président par défaut.",
+            listed=MEMBERS_LIST,
+        ),
+        Field(
             "Procès-verbal précédent",
             hint="Date de la réunion dont le procès-verbal est approuvé.",
             kind="date",
@@ -439,6 +469,13 @@ FIELDS: dict[str, Field] = {
         Field(
             "Vote du procès-verbal précédent",
             hint="« unanimité » ou « 12 pour, 1 contre, 2 abstentions ».",
+        ),
+        Field(
+            "Procès-verbal arrêté le",
+            hint="Date de la réunion qui a approuvé ce procès-verbal, quand elle n’est pas dans "
+            "data/ (JJ/MM/AAAA) ; remplace les pointillés de « Procès-verbal arrêté en séance "
+            "du… ».",
+            kind="date",
         ),
         Field(
             "Quorum",

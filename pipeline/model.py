@@ -51,6 +51,9 @@ class Member:
     substitute: str = ""  # the suppléant's name, as typed
     arrival: int | None = None  # N° of the first deliberation taken part in
     departure: int | None = None  # N° of the last deliberation taken part in
+    address: tuple[str, ...] = ()  # Adresse, its lines, for the convocation letter
+    email: str = ""  # Courriel
+    function: str = ""  # Fonction: "Vice-président", printed after the name in letters
 
     @property
     def name(self) -> str:
@@ -228,6 +231,14 @@ class Meeting:
     other_items: tuple[OtherItem, ...]
     second_convocation: bool = False
     votes: tuple[NamedVote, ...] = ()
+    city: str = ""  # Ville: where letters are dated from
+    notice_days: int = 5  # Délai de convocation, in jours francs (law.convocation)
+    urgency: bool = False  # convened in urgency: the minutes state it
+    convener: str = ""  # member key of the convocation's signatory (default: the president)
+    # The date of the meeting that approved these minutes (« Procès-verbal
+    # arrêté le », or a later meeting of data/ that voted on them), or None:
+    # the dotted line is left for it.
+    approved_on: dt.date | None = None
     tariffs: tuple[Tariff, ...] = ()
     contributions: tuple[Contribution, ...] = ()
 

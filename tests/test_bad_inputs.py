@@ -513,7 +513,8 @@ def test_the_other_meetings_are_still_built(tmp_path: Path) -> None:
             meeting(seance={"Date de convocation": dt.datetime(2016, 11, 25)}),
             "seance.short-notice",
             f"{SEANCE}, cellule B8 (colonne « Date de convocation »)",
-            "avertissement : moins de 3 jours francs entre la convocation et la séance.",
+            "avertissement : convocation du 25/11/2016 pour la séance du 28/11/2016 : 2 jours "
+            "francs seulement, pour un délai de 5 jours francs (article L2121-12 du CGCT",
             id="convocation-tardive",
         ),
     ],
@@ -530,6 +531,8 @@ def test_a_warning_does_not_stop_the_build(
     assert len(problem_lines(output)) == 1, output
 
 
-def test_three_clear_days_give_no_warning(tmp_path: Path) -> None:
-    meeting(seance={"Date de convocation": dt.datetime(2016, 11, 24)})(tmp_path / "data" / "m")
+def test_five_clear_days_give_no_warning(tmp_path: Path) -> None:
+    """The default « Délai de convocation » (tests/test_convocation_rules.py
+    for the others): sent on the 22nd, the 23rd to the 27th."""
+    meeting(seance={"Date de convocation": dt.datetime(2016, 11, 22)})(tmp_path / "data" / "m")
     assert problems_of(tmp_path / "data") == {"m": [OPEN_DATA]}

@@ -88,7 +88,7 @@ Context used by the minutes (see pipeline/render/contexts.py and pipeline/render
 logo, organisme (the letterhead, in every document), titre, sous_titre, preambule, effectifs[], membres_intitule,
 membres.en_colonnes, membres.colleges, membres.lignes,
 membres.par_college[].college, membres.par_college[].noms,
-pouvoirs[], quorum, deuxieme_convocation, secretaire, proces_verbal_precedent,
+pouvoirs[], quorum, urgence, deuxieme_convocation, secretaire, proces_verbal_precedent,
 ordre_du_jour[],
 parties[].intitule,
 parties[].deliberations[].evenements[] / .intitule / .presidence / .effectifs /
@@ -1075,6 +1075,7 @@ def build_minutes_body(doc: DocumentObject) -> None:
 
     add_each(doc, "pouvoirs", "Pouvoir", item="pouvoir")
     text(doc, "{{ quorum }}", "Quorum")
+    add_optional(doc, "urgence")
     add_optional(doc, "deuxieme_convocation")
     text(doc, "{{ secretaire }}")
     add_optional(doc, "proces_verbal_precedent")

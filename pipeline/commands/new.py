@@ -11,6 +11,7 @@ from typing import Any
 
 from pipeline import build
 from pipeline.commands import blank
+from pipeline.contract import COLUMNS
 from pipeline.model import Meeting
 from pipeline.problems import Report
 from pipeline.read.sources import SKIPPED_FOLDERS, find_meetings
@@ -41,10 +42,15 @@ def bad_name(name: str, data: Path) -> str:
     )
 
 
-def taken_over(meeting: Meeting) -> tuple[dict[str, Any], list[list[str]]]:
+def taken_over(meeting: Meeting) -> tuple[dict[str, Any], list[list[Any]]]:
     """What ``--from`` takes from an earlier meeting: the fields of the
-    Séance sheet that describe the body (those not empty), and the members;
-    their attendance is reset, left to fill."""
+    Séance sheet that describe the body (those not empty), and the members
+    with their address, e-mail and function; their attendance is reset,
+    left to fill. The earlier meeting's date goes into « Procès-verbal
+    précédent »: the new meeting approves its minutes (the minutes print
+    that approval from this field and « Vote du procès-verbal précédent »,
+    so it is no row of Délibérations, which would print it twice)."""
+    convener = meeting.convener if meeting.convener != meeting.president else ""
     fields = {
         "Organisme": meeting.body,
         "Instance": meeting.instance,
@@ -57,12 +63,28 @@ def taken_over(meeting: Meeting) -> tuple[dict[str, Any], list[list[str]]]:
         "Titre": meeting.title,
         "Pouvoirs par membre": meeting.proxies_per_member,
         "SIRET": meeting.siret,
+        "Ville": meeting.city,
+        "Délai de convocation": meeting.notice_days,
+        "Signataire de la convocation": meeting.member(convener).name if convener else "",
+        "Procès-verbal précédent": meeting.date,
     }
     seance = {k: v for k, v in fields.items() if v not in ("", None)}
-    members = [
-        [m.college, "Mme" if m.feminine else "M.", m.first_name, m.last_name]
-        for m in meeting.members
-    ]
+    order = list(COLUMNS["presences"])
+    members = []
+    for m in meeting.members:
+        row = {
+            "college": m.college,
+            "civilite": "Mme" if m.feminine else "M.",
+            "prenom": m.first_name,
+            "nom": m.last_name,
+            "adresse": "\n".join(m.address),
+            "courriel": m.email,
+            "fonction": m.function,
+        }
+        values = [row.get(key) or None for key in order]
+        while values and values[-1] is None:
+            values.pop()
+        members.append(values)
     return seance, members
 
 
@@ -96,5 +118,11 @@ def create(data: Path, name: str, earlier: str | None, echo: Callable[..., None]
         seance, members = taken_over(meeting)
     written = blank.write_blank(folder, seance, members)
     echo(f"{folder} créé : {', '.join(p.name for p in written)}.")
+    if earlier:
+        echo(
+            f"Le procès-verbal de la réunion « {earlier} » est à approuver : sa date est dans "
+            "« Procès-verbal précédent » ; après le vote, remplissez « Vote du procès-verbal "
+            "précédent »."
+        )
     echo("Remplissez les classeurs, puis lancez « make-minutes check » et « make-minutes ».")
     return 0

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+from pipeline.law.convocation import DEFAULT_NOTICE
 from pipeline.model import (
     Contribution,
     Deliberation,
@@ -37,12 +38,13 @@ from pipeline.parse.seance import (
     check_seance,
     read_seance,
     read_siret,
+    resolve_convener,
     resolve_officers,
     seance_fields,
 )
 from pipeline.parse.tables import drop_blank_sheets, gather_sheets
 from pipeline.parse.tariffs import check_cited_services, parse_contributions, parse_tariffs
-from pipeline.problems import Problem, Report
+from pipeline.problems import Place, Problem, Report
 from pipeline.read.sources import MeetingSource
 
 
@@ -71,7 +73,8 @@ def read_meeting(source: MeetingSource, report: Report) -> Reading:
     agenda: list[Problem] = []
     with _errors(report, room):
         sheets = gather_sheets(source, report)
-        fields = seance_fields(sheets["seance"], report) if "seance" in sheets else {}
+        blanks: dict[str, Place] = {}  # the fields of Séance left empty
+        fields = seance_fields(sheets["seance"], report, blanks) if "seance" in sheets else {}
         unreadable: set[str] = set()
         who: dict[tuple[str, str, int | None], str] = {}  # each row of Présences → its member
         presences = (
@@ -110,7 +113,7 @@ def read_meeting(source: MeetingSource, report: Report) -> Reading:
         votes = (
             parse_votes(sheets["votes"], names, set(numbers), report) if "votes" in sheets else []
         )
-        seance = read_seance(fields, report)
+        seance = read_seance(fields, report, blanks)
     if seance.date is not None:
         deliberations = number_acts(
             deliberations,
@@ -125,6 +128,7 @@ def read_meeting(source: MeetingSource, report: Report) -> Reading:
         president, secretaries = (
             resolve_officers(seance, names, report) if "presences" in sheets else (None, [])
         )
+        convener = resolve_convener(seance, names, report) if "presences" in sheets else None
         if "seance" in sheets:
             check_seance(seance, sheets["seance"].place, report)
 
@@ -138,6 +142,7 @@ def read_meeting(source: MeetingSource, report: Report) -> Reading:
         siret=siret,
         president=president,
         secretaries=secretaries,
+        convener=convener,
         members=members,
         deliberations=deliberations,
         others=others,
@@ -163,6 +168,7 @@ def _meeting(
     siret: str,
     president: str | None,
     secretaries: list[str],
+    convener: str | None,
     members: list[Member],
     deliberations: list[Deliberation],
     others: list[OtherItem],
@@ -198,4 +204,9 @@ def _meeting(
         votes=tuple(votes),
         tariffs=tuple(tariffs),
         contributions=tuple(contributions),
+        city=seance.text("Ville"),
+        notice_days=seance.notice_days or DEFAULT_NOTICE,
+        urgency=bool(seance.urgency),
+        convener=convener or president,
+        approved_on=seance.approved_on,
     )

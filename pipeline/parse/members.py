@@ -5,7 +5,9 @@ its members."""
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass, replace
+from typing import Any
 
 from pipeline.contract import CIVILITY, STATUS
 from pipeline.model import Member, Status
@@ -124,9 +126,37 @@ def parse_presences(
             values.text(substitute) if substitute is not None else "",
             arrival,
             departure,
+            **_contact(cells, report),
         )
         rows.append(PresenceRow(member, cells.get("pouvoir"), moves))
     return rows
+
+
+# An e-mail address as a clerk types it: something, @, a domain with a dot.
+EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
+
+
+def _contact(cells: dict[str, Cell], report: Report) -> dict[str, Any]:
+    """Adresse (its lines, blank ones dropped), Courriel and Fonction of a
+    member's row; an address that cannot be an e-mail address is a warning
+    (only the convocations sent by e-mail need it)."""
+    found: dict[str, Any] = {}
+    if "adresse" in cells:
+        lines = (" ".join(line.split()) for line in values.text(cells["adresse"]).split("\n"))
+        found["address"] = tuple(line for line in lines if line)
+    if "courriel" in cells:
+        email = values.text(cells["courriel"]).strip()
+        if not EMAIL.fullmatch(email):
+            report.warning(
+                cells["courriel"].place,
+                f"adresse électronique « {email} » douteuse : attendu une adresse comme "
+                "« nom@exemple.fr », sans espace. Corrigez-la ou videz la cellule.",
+                code="presence.invalid-email",
+            )
+        found["email"] = email
+    if "fonction" in cells:
+        found["function"] = " ".join(values.text(cells["fonction"]).split())
+    return found
 
 
 def _check_substitute(

@@ -3,6 +3,7 @@ and the checks that compare its fields (dates, hours, the previous minutes)."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import difflib
 import re
@@ -23,7 +24,7 @@ from pipeline.contract import (
     UNANIMITY,
     YES_NO,
 )
-from pipeline.law.convocation import MIN_CLEAR_DAYS, clear_days
+from pipeline.law.convocation import DEFAULT_NOTICE, MIN_NOTICE, notice_article, short_notice
 from pipeline.model import COUNT_FIELDS, Counts, QuorumBase, VoteRecord
 from pipeline.parse import values
 from pipeline.parse.members import Names
@@ -35,9 +36,12 @@ from pipeline.text import fold
 MAX_NAME = 150  # Organisme, Instance: they go into titles and document properties
 
 
-def seance_fields(sheet: Sheet, report: Report) -> dict[str, Cell]:
+def seance_fields(
+    sheet: Sheet, report: Report, blanks: dict[str, Place] | None = None
+) -> dict[str, Cell]:
     """Field name (folded) → its value cell. A first row "Champ | Valeur" is
-    the header; an unknown field is an error naming its row."""
+    the header; an unknown field is an error naming its row. ``blanks``
+    receives the place of the name of each field whose value is empty."""
     columns = {1: ("champ", SEANCE_HEADER[0]), 2: ("valeur", SEANCE_HEADER[1])}
     check_merged(sheet, columns, report, header=False)
     rows = list(sheet.rows)
@@ -94,6 +98,8 @@ def seance_fields(sheet: Sheet, report: Report) -> dict[str, Cell]:
     for key, field in FIELDS.items():
         if field.required and key not in found:
             _missing(sheet, field.title, blank.get(key), last, report)
+    if blanks is not None:
+        blanks.update(blank)
     return found
 
 
@@ -133,6 +139,12 @@ class Seance:
     proxies_per_member: int | None
     second_convocation: bool | None
     first_number: int | None
+    notice_days: int | None = None  # Délai de convocation
+    urgency: bool | None = None
+    approved_on: dt.date | None = None  # Procès-verbal arrêté le
+    blanks: dict[str, Place] = dataclasses.field(
+        default_factory=dict
+    )  # fields left empty: their name
 
     def cell(self, title: str) -> Cell | None:
         return self.cells.get(fold(title))
@@ -142,8 +154,11 @@ class Seance:
         return values.text(cell) if cell is not None else default
 
 
-def read_seance(fields: dict[str, Cell], report: Report) -> Seance:
-    """Each field as the value it holds, every unreadable one reported."""
+def read_seance(
+    fields: dict[str, Cell], report: Report, blanks: dict[str, Place] | None = None
+) -> Seance:
+    """Each field as the value it holds, every unreadable one reported;
+    ``blanks``: the fields left empty (:func:`seance_fields`)."""
     for name in ("Organisme", "Instance", "Membres"):
         cell = fields.get(fold(name))
         if cell is not None and len(values.text(cell)) > MAX_NAME:
@@ -172,7 +187,30 @@ def read_seance(fields: dict[str, Cell], report: Report) -> Seance:
         proxies_per_member=get("Pouvoirs par membre", values.whole, 1),
         second_convocation=get("Deuxième convocation", values.choice, YES_NO),
         first_number=get("Premier numéro", values.whole, 1),
+        notice_days=get("Délai de convocation", notice_days),
+        urgency=get("Urgence", values.choice, YES_NO),
+        approved_on=get("Procès-verbal arrêté le", values.date),
+        blanks=blanks or {},
     )
+
+
+def notice_days(cell: Cell, report: Report) -> int | None:
+    """« Délai de convocation »: a whole number of jours francs, at least
+    the law's smallest (three, L2121-11); urgency is a field of its own."""
+    days = values.whole(cell, report, 0)
+    if days is not None and days < MIN_NOTICE:
+        report.error(
+            cell.place,
+            f"délai de convocation de {days} jour{'s' if days > 1 else ''} franc"
+            f"{'s' if days > 1 else ''} : la loi en exige au moins {MIN_NOTICE} (article "
+            f"{notice_article(MIN_NOTICE)} du CGCT), {DEFAULT_NOTICE} dans les EPCI, les "
+            "syndicats et les communes de 3 500 habitants et plus (L2121-12). Écrivez le délai "
+            "de l’organisme ; pour une séance convoquée en urgence, écrivez « oui » dans le "
+            "champ « Urgence ».",
+            code="seance.notice-below-law",
+        )
+        return None
+    return days
 
 
 def vote_record(cell: Cell, report: Report) -> VoteRecord | None:
@@ -248,6 +286,14 @@ def resolve_officers(seance: Seance, names: Names, report: Report) -> tuple[str 
     return president, secretaries
 
 
+def resolve_convener(seance: Seance, names: Names, report: Report) -> str | None:
+    """The member key of « Signataire de la convocation », None when the
+    field is empty (the president signs) or names nobody of Présences."""
+    if cell := seance.cell("Signataire de la convocation"):
+        return names.resolve(cell, values.text(cell), report, "signataire de la convocation")
+    return None
+
+
 def check_seance(seance: Seance, place: Place, report: Report) -> None:
     """The fields against each other: the previous minutes' date and vote
     go together, the convocation comes before the meeting (and early
@@ -255,12 +301,22 @@ def check_seance(seance: Seance, place: Place, report: Report) -> None:
     has_vote = seance.cell("Vote du procès-verbal précédent") is not None
     has_previous = seance.cell("Procès-verbal précédent") is not None
     if has_previous and not has_vote:
-        report.error(
-            place,
-            "champ « Vote du procès-verbal précédent » manquant : indiquez comment le "
-            "procès-verbal précédent a été adopté (« unanimité » ou les décomptes).",
-            code="seance.previous-vote-missing",
-        )
+        how = "comment le procès-verbal précédent a été adopté (« unanimité » ou les décomptes)"
+        name = seance.blanks.get(fold("Vote du procès-verbal précédent"))
+        if name is not None and name.row is not None:  # its row is there, its value empty
+            cell = f"B{name.row}"
+            report.error(
+                Place(name.file, name.sheet, cell, name.row, "Vote du procès-verbal précédent"),
+                f"champ « Vote du procès-verbal précédent » vide : indiquez dans la cellule "
+                f"{cell} {how}.",
+                code="seance.previous-vote-missing",
+            )
+        else:
+            report.error(
+                place,
+                f"champ « Vote du procès-verbal précédent » manquant : indiquez {how}.",
+                code="seance.previous-vote-missing",
+            )
     if has_vote and not has_previous:
         report.error(
             seance.cell("Vote du procès-verbal précédent").place,
@@ -274,11 +330,16 @@ def check_seance(seance: Seance, place: Place, report: Report) -> None:
             f"la convocation ({convocation.strftime('%d/%m/%Y')}) est postérieure à la séance ({date.strftime('%d/%m/%Y')}).",
             code="seance.convocation-after-meeting",
         )
-    elif date and convocation and clear_days(convocation, date) < MIN_CLEAR_DAYS:
-        report.warning(
-            seance.cell("Date de convocation").place,
-            f"moins de {MIN_CLEAR_DAYS} jours francs entre la convocation et la séance.",
-            code="seance.short-notice",
+    elif date and convocation:
+        _check_notice(seance, date, convocation, report)
+    approved = seance.approved_on
+    if date and approved and approved <= date:
+        report.error(
+            seance.cell("Procès-verbal arrêté le").place,
+            f"le procès-verbal serait arrêté le {approved.strftime('%d/%m/%Y')}, avant ou le "
+            f"jour même de la séance ({date.strftime('%d/%m/%Y')}) : il est arrêté lors d’une "
+            "séance suivante. Écrivez la date de la séance qui l’a approuvé.",
+            code="seance.approval-before-meeting",
         )
     if seance.quorum_base is QuorumBase.PRESENT_OR_REPRESENTED:
         report.warning(
@@ -294,4 +355,58 @@ def check_seance(seance: Seance, place: Place, report: Report) -> None:
             seance.cell("Heure de clôture").place,
             "l’heure de clôture précède l’heure d’ouverture.",
             code="seance.closing-before-opening",
+        )
+
+
+def _check_notice(seance: Seance, date: dt.date, convocation: dt.date, report: Report) -> None:
+    """The jours francs between the convocation and the meeting, against
+    « Délai de convocation », « Urgence » and « Deuxième convocation »
+    (:func:`pipeline.law.convocation.short_notice`); not when one of them
+    is typed but unreadable (its own error says so)."""
+    typed = {
+        "Délai de convocation": seance.notice_days,
+        "Urgence": seance.urgency,
+        "Deuxième convocation": seance.second_convocation,
+    }
+    if any(seance.cell(name) is not None and value is None for name, value in typed.items()):
+        return
+    fault = short_notice(
+        convocation,
+        date,
+        seance.notice_days or DEFAULT_NOTICE,
+        urgent=bool(seance.urgency),
+        second=bool(seance.second_convocation),
+    )
+    if fault is None:
+        return
+    sent, held = convocation.strftime("%d/%m/%Y"), date.strftime("%d/%m/%Y")
+    given = f"{max(fault.days, 0)} jour{'s' if fault.days > 1 else ''} franc{'s' if fault.days > 1 else ''}"
+    dates = f"convocation du {sent} pour la séance du {held} : {given} seulement"
+    article = f"article {fault.article} du CGCT"
+    if fault.reason == "deuxieme":
+        report.error(
+            seance.cell("Date de convocation").place,
+            f"{dates}, or une deuxième convocation après un quorum non atteint doit être "
+            f"envoyée au moins {fault.required} jours francs avant la séance ({article}) ; "
+            "sinon la séance ne peut pas délibérer sans condition de quorum. Corrigez la date "
+            "de convocation, ou effacez le champ « Deuxième convocation ».",
+            code="seance.second-convocation-short-notice",
+        )
+    elif fault.reason == "urgence":
+        report.error(
+            seance.cell("Date de convocation").place,
+            f"{dates}, or même en urgence la convocation doit précéder la séance d’au moins "
+            f"un jour franc ({article}) : ni le jour d’envoi ni celui de la séance ne comptent. "
+            "Corrigez la date de convocation ou la date de la séance.",
+            code="seance.urgent-notice-too-short",
+        )
+    else:
+        report.warning(
+            seance.cell("Date de convocation").place,
+            f"{dates}, pour un délai de {fault.required} jours francs ({article} ; ni le jour "
+            "d’envoi ni celui de la séance ne comptent). Vérifiez la date de convocation ; si "
+            "la séance a été convoquée en urgence, écrivez « oui » dans le champ « Urgence » ; "
+            "dans une commune de moins de 3 500 habitants, écrivez 3 dans le champ « Délai de "
+            "convocation ».",
+            code="seance.short-notice",
         )

@@ -175,7 +175,8 @@ def minutes_context(
         "effectifs": sentences.headcount(meeting, att),
         "ordre_du_jour": _agenda(parts) if lists_agenda(meeting.date) else [],
         "deuxieme_convocation": sentences.second_convocation(meeting),
-        "arrete": sentences.ARRETE,
+        "urgence": sentences.urgency(meeting),
+        "arrete": sentences.approval(meeting),
         "signatures": _signatures(meeting),
         "cloture": sentences.closing(meeting),
         "seance": {

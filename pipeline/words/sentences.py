@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from pipeline.law.convocation import notice_article
 from pipeline.law.room import Move, RoomEvent, room_events
 from pipeline.law.rules import Attendance, Outcome, Quorum
 from pipeline.model import (
@@ -154,6 +155,28 @@ def second_convocation(meeting: Meeting) -> str:
     )
 
 
+def urgency(meeting: Meeting) -> str:
+    """The statement that opens the minutes of a meeting convened in
+    urgency: the president accounts for it, the body rules on it (CGCT
+    L2121-11, L2121-12: « le maire en rend compte dès l’ouverture de la
+    séance au conseil municipal, qui se prononce sur l’urgence ») ("" when
+    the meeting was not convened in urgency). The minutes say the body
+    recognised it: had it not, the items would have been put off, and the
+    clerk rewrites the sentence."""
+    if not meeting.urgency:
+        return ""
+    president = meeting.member(meeting.president)
+    instance = french.the(meeting.instance, meeting.instance_feminine)
+    called = french.agree("appelé", meeting.instance_feminine)
+    article = notice_article(meeting.notice_days)
+    return (
+        f"{president_role(president.feminine)} rend compte de l{APOSTROPHE}urgence qui a "
+        f"motivé la convocation {french.of_the(meeting.instance, meeting.instance_feminine)} "
+        f"dans un délai abrégé. {instance[:1].upper()}{instance[1:]}, {called} à se prononcer "
+        f"sur l{APOSTROPHE}urgence (article {article} du CGCT), la reconnaît."
+    )
+
+
 def _members_word(meeting: Meeting) -> str:
     return meeting.members_word[:1].upper() + meeting.members_word[1:]
 
@@ -199,6 +222,14 @@ def previous_minutes(meeting: Meeting, previous: tuple[Counts, Outcome] | None) 
         f"Le procès-verbal de la réunion du {french.date_short(meeting.previous_minutes)} "
         f"{result_as_verb(outcome, counts, feminine=False)}."
     )
+
+
+def approval(meeting: Meeting) -> str:
+    """ "Procès-verbal arrêté en séance du 19 janvier 2023" once the meeting
+    that approved the minutes is known, else the dotted line left for it."""
+    if meeting.approved_on is None:
+        return ARRETE
+    return f"Procès-verbal arrêté en séance du {french.date_short(meeting.approved_on)}"
 
 
 def closing(meeting: Meeting) -> str:
