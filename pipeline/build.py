@@ -130,6 +130,16 @@ def read_and_check(
     return None if analysis is None else (reading.meeting, analysis)
 
 
+def read_before_vote(source: MeetingSource, report: Report) -> Meeting | None:
+    """A meeting read as it is before the meeting, for its convocation
+    (``make-minutes convocation``): Statut, Secrétaire de séance and the
+    votes may be empty, every other reading check holds; the law of the
+    room and of the votes is not applied. None when it has errors (every
+    problem is in ``report``)."""
+    reading = parse.read_meeting(source, report, before_vote=True)
+    return None if report.errors else reading.meeting
+
+
 def approved(meeting: Meeting, source: MeetingSource) -> Meeting:
     """The meeting with the date its minutes were « arrêtés »: the field
     « Procès-verbal arrêté le » when filled (it wins: the others are not
@@ -159,24 +169,11 @@ def prepare(
     meeting, analysis = checked
     meeting = approved(meeting, source)
     when = dt.datetime.combine(meeting.date, meeting.opening)
-    own = source.folder / "templates"  # this meeting's own templates come first
-    templates = [own, *templates] if own.is_dir() else templates
-    found: dict[str, Path] = {}  # looked up once per template, not once per extract
+    templates = meeting_templates(source, templates)  # this meeting's own come first
     logo = meeting_logo(source.folder, templates, report)
     embeds = logo is not None or any(d.expose_file is not None for d in meeting.deliberations)
-    for doc in timed("contexts", contexts.documents, meeting, analysis, logo):
-        if doc.template not in found:
-            found[doc.template] = find_template(doc.template, templates)
-            if _differs_from_default(found[doc.template]):
-                prepared.templates.add(found[doc.template])
-        template = found[doc.template]
-        try:
-            prepared.files[doc.filename] = timed(
-                f"render {doc.template}", compiled.render, template, doc.context, when, embeds
-            )
-            prepared.headings[doc.filename] = doc.heading
-        except TemplateError as exc:
-            report.error(Place(str(template)), str(exc), code=exc.code)  # path, then name, cause
+    docs = timed("contexts", contexts.documents, meeting, analysis, logo)
+    render_documents(prepared, docs, templates, compiled, when, embeds, timed)
     if analysis.items:
         lacking = opendata.missing(meeting, analysis)
         if lacking:
@@ -192,6 +189,39 @@ def prepare(
                 "opendata", opendata.scdl_csv, meeting, analysis
             )
     return prepared
+
+
+def meeting_templates(source: MeetingSource, templates: list[Path]) -> list[Path]:
+    """The template folders of a meeting: its own ``templates/`` first."""
+    own = source.folder / "templates"
+    return [own, *templates] if own.is_dir() else templates
+
+
+def render_documents(
+    prepared: Prepared,
+    docs: list[contexts.Document],
+    templates: list[Path],
+    compiled: Templates,
+    when: dt.datetime,
+    embeds: bool,
+    timed: Timed = untimed,
+) -> None:
+    """Each document rendered with its template (looked up once) into
+    ``prepared``; a template that fails is an error of the meeting."""
+    found: dict[str, Path] = {}  # looked up once per template, not once per extract
+    for doc in docs:
+        if doc.template not in found:
+            found[doc.template] = find_template(doc.template, templates)
+            if _differs_from_default(found[doc.template]):
+                prepared.templates.add(found[doc.template])
+        template = found[doc.template]
+        try:
+            prepared.files[doc.filename] = timed(
+                f"render {doc.template}", compiled.render, template, doc.context, when, embeds
+            )
+            prepared.headings[doc.filename] = doc.heading
+        except TemplateError as exc:
+            prepared.report.error(Place(str(template)), str(exc), code=exc.code)
 
 
 def default_jobs() -> int:
@@ -240,6 +270,19 @@ def build_all(
     no PDF to wait for, a meeting's documents never wait for the others'
     (nor stay in memory while they are made)."""
     return _each(sources, jobs, done, _build_task, templates, out_dir, force)
+
+
+def for_each(
+    sources: list[MeetingSource],
+    task: Callable[..., Any],
+    *args: Any,
+    jobs: int = 1,
+    done: Callable[[MeetingSource], None] = lambda source: None,
+) -> list:
+    """``task(source, compiled templates, *args)`` for each meeting, each in
+    a worker process, as a build does (:func:`_each`): for the commands that
+    make other documents of a meeting (``make-minutes convocation``)."""
+    return _each(sources, jobs, done, task, *args)
 
 
 def _prepare_task(source: MeetingSource, compiled: Templates, templates: list[Path]) -> Prepared:
@@ -442,14 +485,17 @@ def _say_waiting(folder: Path) -> None:
     )
 
 
-def write(prepared: Prepared, out_dir: Path, force: bool = False) -> MeetingResult:
-    """Write a prepared meeting, all or nothing, keeping a clerk's edits."""
+def write(prepared: Prepared, out_dir: Path, force: bool = False, under: str = "") -> MeetingResult:
+    """Write a prepared meeting, all or nothing, keeping a clerk's edits;
+    ``under``: a sub-folder of the meeting's output folder with a manifest
+    of its own (« convocation »)."""
     report = prepared.report
     result = MeetingResult(prepared.source.name)
     result.templates = sorted(prepared.templates)
     if not report.errors:
+        folder = out_dir / prepared.source.name
         written = output.write_all(
-            out_dir / prepared.source.name, prepared.files, force, waiting=_say_waiting
+            folder / under if under else folder, prepared.files, force, waiting=_say_waiting
         )
         for refused in written.refused:
             report.error(Place(str(refused.path)), refused.message, code=refused.code)

@@ -27,6 +27,7 @@ SUMMARIES = {
     "check": "Vérifie les réunions sans rien écrire.",
     "new": "Crée une réunion avec des classeurs vierges.",
     "fields": "Liste les variables des modèles, ou vérifie un modèle.",
+    "convocation": "Écrit la convocation, l’ordre du jour et les documents d’avant la séance.",
 }
 
 
@@ -89,6 +90,13 @@ def _common(f):
 def _building(f):
     """The options of the commands that write documents."""
     for option in reversed(BUILD_OPTIONS):
+        f = option(f)
+    return f
+
+
+def _building_now(f):
+    """The options of a command that writes documents once (no --watch)."""
+    for option in reversed(BUILD_OPTIONS[:-1]):
         f = option(f)
     return f
 
@@ -205,6 +213,22 @@ def _setup(
     return meetings, folders, output
 
 
+def _chosen(meetings: list[MeetingSource], names: tuple[str, ...]) -> list[MeetingSource]:
+    """The meetings named on the command line (all without a name); exits
+    with a French message for a name data/ does not hold."""
+    if not names:
+        return meetings
+    known = {m.name: m for m in meetings}
+    unknown = [n for n in names if n not in known]
+    if unknown:
+        listed = ", ".join(f"« {m} »" for m in known)
+        click.echo(
+            f"Réunion inconnue : {', '.join(unknown)} (réunions de data/ : {listed}).", err=True
+        )
+        sys.exit(2)
+    return [known[n] for n in names]
+
+
 @main.command(context_settings=CONTEXT, short_help=SUMMARIES["check"])
 @_common
 @click.argument("names", nargs=-1, metavar="[RÉUNION]…")
@@ -222,16 +246,7 @@ def check(
     Sans nom de réunion, vérifie toutes celles de data/.
     """
     meetings, folders, _ = _setup(ctx, data, output, templates)
-    if names:
-        known = {m.name: m for m in meetings}
-        unknown = [n for n in names if n not in known]
-        if unknown:
-            listed = ", ".join(f"« {m} »" for m in known)
-            click.echo(
-                f"Réunion inconnue : {', '.join(unknown)} (réunions de data/ : {listed}).", err=True
-            )
-            sys.exit(2)
-        meetings = [known[n] for n in names]
+    meetings = _chosen(meetings, names)
     failed = 0
     # Read in worker processes, as for a build: a reader that dies costs
     # only its own meeting.
@@ -292,7 +307,8 @@ def new(
     metavar="NOM",
     default=None,
     help="Le document que produit MODÈLE quand son nom ne le dit pas (proces-verbal.docx, "
-    "annexe-tarifs.docx, liste-deliberations.docx ou extrait.docx).",
+    "annexe-tarifs.docx, liste-deliberations.docx, extrait.docx, ou ceux de la convocation : "
+    "ordre-du-jour.docx, convocations.docx, feuille-emargement.docx, pouvoir.docx).",
 )
 @click.option(
     "--reunion",
@@ -324,6 +340,50 @@ def fields(
     from pipeline.commands import fields as template_fields
 
     sys.exit(template_fields.run(template, document, meeting, _data_folder(ctx, data), click.echo))
+
+
+@main.command(context_settings=CONTEXT, short_help=SUMMARIES["convocation"])
+@_common
+@_building_now
+@click.argument("names", nargs=-1, metavar="[RÉUNION]…")
+@click.pass_context
+def convocation(
+    ctx: click.Context,
+    data: Path | None,
+    output: Path | None,
+    templates: Path | None,
+    force: bool,
+    with_pdf: bool,
+    jobs: int | None,
+    names: tuple[str, ...],
+):
+    """Écrit, avant la séance, dans output/RÉUNION/convocation/ : la lettre de
+    convocation de chaque membre (convocations.docx, et une par membre dans
+    convocations/), l’ordre du jour à afficher (ordre-du-jour.docx), la
+    feuille d’émargement, le pouvoir et l’événement d’agenda seance.ics.
+
+    Il suffit des classeurs d’avant la séance : Séance (date, heure, lieu,
+    président, date de convocation), Présences avec le Statut vide,
+    Délibérations avec N°, Titre, Exposé et Décision, sans vote. Une réunion
+    qui a des problèmes n’a rien d’écrit : ils sont listés comme par check.
+    Sans nom de réunion, toutes celles de data/.
+    """
+    from pipeline.commands import convocation as pack
+
+    parent = ctx.obj or {}
+    force = force or parent.get("force", False)
+    with_pdf = with_pdf or parent.get("with_pdf", False)
+    jobs = jobs or parent.get("jobs") or default_jobs()
+    meetings, folders, output = _setup(ctx, data, output, templates)
+    meetings = _chosen(meetings, names)
+    if with_pdf and not pdf.soffice():
+        click.echo(pdf.INSTALL, err=True)
+        sys.exit(2)
+    found = pack.run(meetings, folders, output, force, with_pdf, jobs)
+    results = [console.settled(s.name, result) for s, result in zip(meetings, found, strict=True)]
+    for result in results:
+        console.report(result)
+    sys.exit(0 if all(r.ok for r in results) else 1)
 
 
 def entry() -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import shlex
 import sys
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -104,9 +105,8 @@ def report(result: MeetingResult, prefix: str = "") -> None:
         where = result.written[0].parent if result.written else ""
         shown = [p for p in result.written if p.suffix != ".pdf"]
         top = [p.name for p in shown if p.parent == where]
-        extracts = len(shown) - len(top)
-        if extracts:
-            top.append(f"{extracts} extrait{'s' if extracts > 1 else ''}")
+        within = Counter(p.parent.name for p in shown if p.parent != where)
+        top += [_in_folder(folder, n) for folder, n in within.items()]
         if len(shown) < len(result.written):
             top.append("une partie de leurs copies PDF/A" if errors else "leurs copies PDF/A")
         names = ", ".join(top)
@@ -129,6 +129,19 @@ def report(result: MeetingResult, prefix: str = "") -> None:
             click.echo(f"  - modèle utilisé : {template}")
     for p in errors + warnings:
         click.echo(f"  - {p}")
+
+
+# What the files of a sub-folder are, by its name: singular, plural.
+IN_FOLDER = {
+    "extraits": ("extrait", "extraits"),
+    "convocations": ("lettre individuelle", "lettres individuelles"),
+}
+
+
+def _in_folder(folder: str, n: int) -> str:
+    """ "3 extraits", "5 lettres individuelles"."""
+    one, many = IN_FOLDER.get(folder, (f"fichier dans {folder}/", f"fichiers dans {folder}/"))
+    return f"{n} {one if n == 1 else many}"
 
 
 def summary(results: list[MeetingResult]) -> None:

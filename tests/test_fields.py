@@ -200,9 +200,7 @@ def test_a_block_never_closed_is_placed_at_its_opening(tmp_path: Path) -> None:
     )
 
 
-@pytest.mark.parametrize(
-    "name", ["proces-verbal.docx", "annexe-tarifs.docx", "liste-deliberations.docx", "extrait.docx"]
-)
+@pytest.mark.parametrize("name", list(variables.TEMPLATES))
 def test_the_shipped_templates_have_nothing_to_report(name: str) -> None:
     code, printed = run("fields", str(TEMPLATES / name))
     assert code == 0, printed

@@ -113,7 +113,7 @@ DOCS = PACKAGE.parent / "docs" / "problem-codes.md"
 # Literals of these files that look like codes are not problem codes (the
 # template variables seance.date, d.titre…; click's modules).
 NOT_CODES = {"render/variables.py", "clickfr.py"}
-FILE_SUFFIXES = (".xlsx", ".docx", ".csv", ".xml", ".pdf", ".json")
+FILE_SUFFIXES = (".xlsx", ".docx", ".csv", ".xml", ".pdf", ".json", ".ics")
 
 
 def codes_in_the_code() -> set[str]:

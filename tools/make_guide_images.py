@@ -145,29 +145,49 @@ def _header(ws) -> dict[str, int]:
     return {cell.value: cell.column for cell in ws[1] if cell.value}
 
 
-def fill(folder: Path, *, mistake: bool = False) -> None:
+# What is typed only once the meeting is held: left empty before it (« before »).
+AT_THE_MEETING = (
+    "Heure de clôture",
+    "Secrétaire de séance",
+    "Vote du procès-verbal précédent",
+    "Débats",
+    "Vote",
+    "Pour",
+    "Contre",
+    "Abstentions",
+    "NPPV",
+)
+
+
+def fill(folder: Path, *, mistake: bool = False, before: bool = False) -> None:
     """Type the example into the blank workbook of ``folder``, as the clerk
-    does: values in the cells under the headers, nothing else changed."""
+    does: values in the cells under the headers, nothing else changed.
+    ``before``: as it is two weeks before the meeting, for « make-minutes
+    convocation » (no status, no vote: :data:`AT_THE_MEETING` left empty)."""
     wb = openpyxl.load_workbook(folder / "seance.xlsx")
     ws = wb["Séance"]
     for row in ws.iter_rows(min_row=2):
         if row[0].value in SEANCE:
-            row[1].value = SEANCE[row[0].value]
+            held = before and row[0].value in AT_THE_MEETING
+            row[1].value = None if held else SEANCE[row[0].value]
 
     ws = wb["Présences"]
     for index, member in enumerate(PRESENCES, start=2):
         for column, value in enumerate(member, start=1):
             if mistake and member[3] == MISTAKE[0] and column == 5:
                 value = MISTAKE[1]
+            if before and column >= 5:  # Statut, Pouvoir à
+                value = None
             ws.cell(index, column).value = value
 
     ws = wb["Délibérations"]
     columns = _header(ws)
     for index, item in enumerate(DELIBERATIONS, start=2):
         for title, value in item.items():
-            ws.cell(index, columns[title]).value = value
+            held = before and title in AT_THE_MEETING
+            ws.cell(index, columns[title]).value = None if held else value
     ws = wb["Votes"]
-    for index, vote in enumerate(VOTES, start=2):
+    for index, vote in enumerate([] if before else VOTES, start=2):
         for column, value in enumerate(vote, start=1):
             ws.cell(index, column).value = value
     wb.save(folder / "seance.xlsx")
@@ -394,6 +414,9 @@ def transcript(workdir: Path, *, pdf: bool = False) -> list[tuple[str, int, str]
     say("new", EXAMPLE)
     folder = workdir / "data" / EXAMPLE
     shutil.copytree(folder, workdir / "blank")
+    # Before the meeting: the convocation pack.
+    fill(folder, before=True)
+    say("convocation")
     fill(folder, mistake=True)
     say("check")
     fill(folder)

@@ -1179,6 +1179,206 @@ def build_extract_body(doc: DocumentObject) -> None:
     add_each(doc, "certification", "Certification", item="ligne")
 
 
+# --------------------------------------------------------------------------
+# The convocation pack (make-minutes convocation)
+# --------------------------------------------------------------------------
+
+
+def setup_convocation_styles(doc: DocumentObject) -> None:
+    """The styles of the documents written before the meeting: the agenda,
+    the letters, the sign-in sheet, the proxy form.
+
+    - Logo lettre / Organisme lettre: the letterhead of a letter, starting
+      a new page (page break before: each letter on its own pages);
+    - Destinataire: the address block, in the right half of the page;
+    - Fait à: « Amiens, le 21 novembre 2016 », in the right half too;
+    - Appel: « Madame, »; Partie: a part of the agenda; Ordre du jour: its
+      items, indented, in one tight block;
+    - Mention, Note: the small print (posting, the rules of a proxy);
+    - Tableau émargement: the sign-in sheet, its header row repeated on
+      each page, a row per member tall enough to sign."""
+    black = RGBColor(0, 0, 0)
+    for name, style_id, base in (
+        ("Logo lettre", "LogoLettre", "Logo"),
+        ("Organisme lettre", "OrganismeLettre", "Organisme"),
+    ):
+        style = _paragraph_style(doc, name, style_id=style_id, base=base)
+        style.paragraph_format.page_break_before = True
+    _paragraph_style(
+        doc,
+        "Destinataire",
+        align=WD_ALIGN_PARAGRAPH.LEFT,
+        before=0,
+        after=0,
+        keep_with_next=True,
+        contextual=True,
+        indent=Cm(9),
+    )
+    _paragraph_style(
+        doc,
+        "Fait à",
+        style_id="FaitA",
+        align=WD_ALIGN_PARAGRAPH.LEFT,
+        before=18,
+        after=18,
+        indent=Cm(9),
+    )
+    _paragraph_style(doc, "Appel", before=12, after=6, keep_with_next=True)
+    _paragraph_style(
+        doc,
+        "Intitulé",
+        style_id="Intitule",
+        underline=True,
+        before=6,
+        after=6,
+        keep_with_next=True,
+    )
+    _paragraph_style(
+        doc,
+        "Partie",
+        bold=True,
+        color=black,
+        align=WD_ALIGN_PARAGRAPH.LEFT,
+        before=6,
+        after=3,
+        keep_with_next=True,
+        indent=Cm(0.75),
+    )
+    _paragraph_style(
+        doc,
+        "Ordre du jour",
+        style_id="OrdreDuJour",
+        align=WD_ALIGN_PARAGRAPH.LEFT,
+        before=0,
+        after=3,
+        contextual=True,
+        indent=Cm(1.5),
+    )
+    _paragraph_style(
+        doc, "Mention", align=WD_ALIGN_PARAGRAPH.LEFT, before=12, after=0, contextual=True
+    )
+    _paragraph_style(doc, "Note", size=9, before=6, after=3)
+    _text_cell_styles(doc)
+    _table_style(doc, "Tableau émargement", "TableauEmargement")
+    setup_signature_styles(doc)
+
+
+def add_letterhead_on_new_page(doc: DocumentObject) -> None:
+    """The letterhead of a letter, on a new page: the logo (when the
+    meeting has one) then the body's name, the first of them in a style
+    that starts a page."""
+    tag(doc, "if logo")
+    text(doc, "{{ logo }}", "Logo lettre")
+    text(doc, "{{ organisme }}", "Organisme")
+    tag(doc, "else")
+    text(doc, "{{ organisme }}", "Organisme lettre")
+    tag(doc, "endif")
+
+
+def add_agenda_parts(doc: DocumentObject, part_style: str) -> None:
+    """The parts of the agenda (`parties`), each with its numbered items."""
+    tag(doc, "for partie in parties")
+    text(doc, "{{ partie.intitule }}", part_style)
+    add_each(doc, "partie.points", "Ordre du jour", item="point")
+    tag(doc, "endfor")
+
+
+def add_signatory(doc: DocumentObject) -> None:
+    """The one signatory of the convocation: role, then name below it."""
+    text(doc, "{{ signataire.role }}", "Signature rôle")
+    text(doc, "{{ signataire.nom }}", "Signature nom")
+
+
+def build_agenda_body(doc: DocumentObject) -> None:
+    """The agenda to post and publish (CGCT L2121-10)."""
+    add_letterhead(doc)
+    text(doc, "{{ sous_titre }}", "Title")
+    text(doc, "{{ titre }}", "Subtitle")
+    text(doc, "{{ annonce }}")
+    add_each(doc, "conditions", item="c")
+    add_agenda_parts(doc, "Heading 1")
+    text(doc, "{{ fait_a }}", "Fait à")
+    add_signatory(doc)
+    add_optional(doc, "affichage", "Mention")
+
+
+def build_letters_body(doc: DocumentObject) -> None:
+    """One letter per member of `lettres`, each starting on a new page."""
+    tag(doc, "for l in lettres")
+    add_letterhead_on_new_page(doc)
+    add_each(doc, "l.destinataire", "Destinataire", item="ligne")
+    text(doc, "{{ fait_a }}", "Fait à")
+    text(doc, "{{ sous_titre }}", "Title")
+    text(doc, "{{ titre }}", "Subtitle")
+    text(doc, "{{ l.appel }}", "Appel")
+    text(doc, "{{ convocation }}")
+    add_each(doc, "conditions", item="c")
+    text(doc, "{{ ordre_du_jour }}", "Intitulé")
+    add_agenda_parts(doc, "Partie")
+    text(doc, "{{ l.pouvoir }}")
+    text(doc, "{{ l.salutations }}")
+    add_signatory(doc)
+    tag(doc, "endfor")
+
+
+SHEET_COLUMNS = [
+    Column("Membre", "{{ m.nom }}{% if m.fonction %}, {{ m.fonction }}{% endif %}", Cm(6)),
+    Column("Signature", "", Cm(4.5)),
+    Column("Pouvoir donné à", "", Cm(4)),
+    Column("Arrivée, départ", "", Cm(2.5)),
+]
+
+
+def add_sign_in_table(doc: DocumentObject) -> None:
+    """Header row (repeated on each page: the PDF is tagged, the table is
+    a data table), then per college a row with its name (when it has one)
+    and a row per member, tall enough to sign, that never breaks."""
+    table = doc.add_table(rows=8, cols=len(SHEET_COLUMNS))
+    table.style = doc.styles["Tableau émargement"]
+    header, college_start, if_college, college, end_if, member_start, member, end = table.rows
+    for cell, column in zip(header.cells, SHEET_COLUMNS):
+        _cell_text(cell, column.header, "Cellule en gras")
+    _cell_text(college_start.cells[0], "{%tr for g in colleges %}", "Balise modèle")
+    _cell_text(if_college.cells[0], "{%tr if g.college %}", "Balise modèle")
+    _cell_text(end_if.cells[0], "{%tr endif %}", "Balise modèle")
+    _cell_text(member_start.cells[0], "{%tr for m in g.membres %}", "Balise modèle")
+    for cell, column in zip(member.cells, SHEET_COLUMNS):
+        _cell_text(cell, column.value, "Cellule")
+    _cell_text(end.cells[0], "{%tr endfor %}", "Balise modèle")
+    end_college = table.add_row()
+    _cell_text(end_college.cells[0], "{%tr endfor %}", "Balise modèle")
+    widths = [column.width.twips for column in SHEET_COLUMNS]
+    widths[-1] = TEXT_WIDTH.twips - sum(widths[:-1])
+    _fix_table_layout(table, widths, header_row=True, header_column=False)
+    merged = college.cells[0].merge(college.cells[-1])
+    _cell_text(merged, "{{ g.college }}", "Cellule en gras")
+    height = OxmlElement("w:trHeight")
+    height.set(qn("w:val"), str(Cm(1.2).twips))
+    height.set(qn("w:hRule"), "atLeast")
+    member._tr.get_or_add_trPr().append(height)
+    _finish_loop_table(table)
+
+
+def build_sign_in_body(doc: DocumentObject) -> None:
+    """The sign-in sheet: the members by college, to sign on arrival."""
+    add_letterhead(doc)
+    text(doc, "{{ sous_titre }}", "Title")
+    text(doc, "{{ titre }}", "Subtitle")
+    text(doc, "{{ seance }}")
+    text(doc, "{{ en_exercice }}")
+    add_sign_in_table(doc)
+
+
+def build_proxy_body(doc: DocumentObject) -> None:
+    """The proxy form of the meeting, filled by hand."""
+    add_letterhead(doc)
+    text(doc, "{{ sous_titre }}", "Title")
+    text(doc, "{{ titre }}", "Subtitle")
+    add_each(doc, "texte", "Appel", item="ligne")
+    text(doc, "Signature du mandant\u00a0:", "Fait à")
+    add_each(doc, "notes", "Note", item="note")
+
+
 def new_document(
     setup_own_styles: Callable[[DocumentObject], None], heading: str = "{{ titre }}"
 ) -> DocumentObject:
@@ -1269,6 +1469,35 @@ TEMPLATES: dict[str, TemplateSpec] = {
         # The footer of an extract names the meeting too (in one run: the tags stay whole).
         footer="{{ titre }}{% if seance_titre %} – {{ seance_titre }}{% endif %}",
         heading="{{ seance_titre }}",
+    ),
+    "ordre-du-jour.docx": TemplateSpec(
+        setup_convocation_styles,
+        build_agenda_body,
+        "Ordre du jour",
+        "Modèle d’ordre du jour (make-minutes convocation).",
+        "aucune",
+    ),
+    "convocations.docx": TemplateSpec(
+        setup_convocation_styles,
+        build_letters_body,
+        "Convocations",
+        "Modèle des lettres de convocation, une par membre (make-minutes convocation).",
+        "aucune",
+        footer="{{ sous_titre }} – {{ titre }}",
+    ),
+    "feuille-emargement.docx": TemplateSpec(
+        setup_convocation_styles,
+        build_sign_in_body,
+        "Feuille d’émargement",
+        "Modèle de feuille d’émargement (make-minutes convocation).",
+        "tr",
+    ),
+    "pouvoir.docx": TemplateSpec(
+        setup_convocation_styles,
+        build_proxy_body,
+        "Pouvoir",
+        "Modèle de pouvoir (make-minutes convocation).",
+        "aucune",
     ),
 }
 

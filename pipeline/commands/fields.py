@@ -78,7 +78,7 @@ def sample_contexts(source) -> dict[str, dict[str, Any]] | None:
     extract's for extrait.docx), or None when the meeting has errors."""
     from pipeline import build
     from pipeline.problems import Report
-    from pipeline.render import contexts
+    from pipeline.render import contexts, convocation
 
     report = Report()
     try:
@@ -88,6 +88,8 @@ def sample_contexts(source) -> dict[str, dict[str, Any]] | None:
         meeting, analysis = checked
         out: dict[str, dict[str, Any]] = {}
         for doc in contexts.documents(meeting, analysis):
+            out.setdefault(doc.template, doc.context)
+        for doc in convocation.documents(meeting):  # make-minutes convocation
             out.setdefault(doc.template, doc.context)
     except Exception:  # noqa: BLE001 - a meeting that cannot be read is no example
         return None

@@ -64,21 +64,27 @@ def parse_meeting(source: MeetingSource, report: Report) -> Meeting | None:
     return None if report.errors else reading.meeting
 
 
-def read_meeting(source: MeetingSource, report: Report) -> Reading:
+def read_meeting(source: MeetingSource, report: Report, before_vote: bool = False) -> Reading:
     """The meeting of ``source`` as far as it reads, every problem in
     ``report``. The order of the steps is the order of the problems printed;
     ``room`` gathers the errors that make the room unsound, ``agenda`` those
-    of the items' rows."""
+    of the items' rows. ``before_vote``: the workbooks as they are before
+    the meeting, for its convocation (Statut, Secrétaire de séance and the
+    previous minutes' vote may be empty; every other check holds)."""
     room: list[Problem] = []
     agenda: list[Problem] = []
     with _errors(report, room):
         sheets = gather_sheets(source, report)
         blanks: dict[str, Place] = {}  # the fields of Séance left empty
-        fields = seance_fields(sheets["seance"], report, blanks) if "seance" in sheets else {}
+        fields = (
+            seance_fields(sheets["seance"], report, blanks, before_vote)
+            if "seance" in sheets
+            else {}
+        )
         unreadable: set[str] = set()
         who: dict[tuple[str, str, int | None], str] = {}  # each row of Présences → its member
         presences = (
-            parse_presences(sheets["presences"], report, unreadable, who)
+            parse_presences(sheets["presences"], report, unreadable, who, before_vote)
             if "presences" in sheets
             else []
         )
@@ -130,7 +136,7 @@ def read_meeting(source: MeetingSource, report: Report) -> Reading:
         )
         convener = resolve_convener(seance, names, report) if "presences" in sheets else None
         if "seance" in sheets:
-            check_seance(seance, sheets["seance"].place, report)
+            check_seance(seance, sheets["seance"].place, report, before_vote)
 
     report.name_rows(who)
     rows = {d.place.line: d.number for d in deliberations}

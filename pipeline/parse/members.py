@@ -70,13 +70,17 @@ def parse_presences(
     report: Report,
     unreadable: set[str] | None = None,
     who: dict[tuple[str, str, int | None], str] | None = None,
+    before_vote: bool = False,
 ) -> list[PresenceRow]:
     """The members; ``unreadable`` receives the names of rows with an error,
     ``who`` the « Prénom NOM » of each row that has both (to name the member
-    in the problems of its row: :meth:`Report.name_rows`)."""
+    in the problems of its row: :meth:`Report.name_rows`). ``before_vote``:
+    the sheet as it is before the meeting (``make-minutes convocation``),
+    Statut may be empty: such a member is read as convened, « présent »
+    (the convocation documents do not print the status)."""
     rows: list[PresenceRow] = []
     seen: dict[str, Place] = {}
-    for row in table(sheet, report):
+    for row in table(sheet, report, frozenset({"statut"}) if before_vote else frozenset()):
         cells = row.cells
         civ_cell, first_cell, last_cell, status_cell = (
             cells.get(k) for k in ("civilite", "prenom", "nom", "statut")
@@ -86,6 +90,8 @@ def parse_presences(
             who[row.place.line] = " ".join(name.split())
         feminine = values.choice(civ_cell, report, CIVILITY) if civ_cell else None
         status = values.choice(status_cell, report, STATUS) if status_cell else None
+        if status_cell is None and before_vote:
+            status = Status.PRESENT
         substitute = cells.get("supplee")
         _check_substitute(row.place, status, substitute, report)
         moves = {k: cells[k] for k in ("arrivee", "depart") if k in cells}

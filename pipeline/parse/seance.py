@@ -36,12 +36,21 @@ from pipeline.text import fold
 MAX_NAME = 150  # Organisme, Instance: they go into titles and document properties
 
 
+# The required fields known only at the meeting: not asked of a meeting read
+# before it (``make-minutes convocation``).
+AT_THE_MEETING = (fold("Secrétaire de séance"),)
+
+
 def seance_fields(
-    sheet: Sheet, report: Report, blanks: dict[str, Place] | None = None
+    sheet: Sheet,
+    report: Report,
+    blanks: dict[str, Place] | None = None,
+    before_vote: bool = False,
 ) -> dict[str, Cell]:
     """Field name (folded) → its value cell. A first row "Champ | Valeur" is
     the header; an unknown field is an error naming its row. ``blanks``
-    receives the place of the name of each field whose value is empty."""
+    receives the place of the name of each field whose value is empty;
+    ``before_vote``: the fields of :data:`AT_THE_MEETING` may be missing."""
     columns = {1: ("champ", SEANCE_HEADER[0]), 2: ("valeur", SEANCE_HEADER[1])}
     check_merged(sheet, columns, report, header=False)
     rows = list(sheet.rows)
@@ -96,7 +105,7 @@ def seance_fields(
         found[key] = value_cell
     last = max((c[0].place.row or 0 for c in sheet.rows if c), default=1)
     for key, field in FIELDS.items():
-        if field.required and key not in found:
+        if field.required and key not in found and not (before_vote and key in AT_THE_MEETING):
             _missing(sheet, field.title, blank.get(key), last, report)
     if blanks is not None:
         blanks.update(blank)
@@ -294,13 +303,14 @@ def resolve_convener(seance: Seance, names: Names, report: Report) -> str | None
     return None
 
 
-def check_seance(seance: Seance, place: Place, report: Report) -> None:
+def check_seance(seance: Seance, place: Place, report: Report, before_vote: bool = False) -> None:
     """The fields against each other: the previous minutes' date and vote
-    go together, the convocation comes before the meeting (and early
-    enough), the closing after the opening. ``place`` is the sheet's."""
+    go together (the vote once the meeting is held: not ``before_vote``),
+    the convocation comes before the meeting (and early enough), the
+    closing after the opening. ``place`` is the sheet's."""
     has_vote = seance.cell("Vote du procès-verbal précédent") is not None
     has_previous = seance.cell("Procès-verbal précédent") is not None
-    if has_previous and not has_vote:
+    if has_previous and not has_vote and not before_vote:
         how = "comment le procès-verbal précédent a été adopté (« unanimité » ou les décomptes)"
         name = seance.blanks.get(fold("Vote du procès-verbal précédent"))
         if name is not None and name.row is not None:  # its row is there, its value empty

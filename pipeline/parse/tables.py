@@ -106,10 +106,14 @@ def _header(sheet: Sheet, report: Report) -> dict[str, tuple[int, str]]:
     return index
 
 
-def table(sheet: Sheet, report: Report) -> Iterator[Row]:
+def table(
+    sheet: Sheet, report: Report, may_be_empty: frozenset[str] = frozenset()
+) -> Iterator[Row]:
     """The rows of a sheet whose first non-empty row holds the headers,
     one at a time: an empty cell of a required column is reported as its
-    row comes (a column missing from the header, once, by the header)."""
+    row comes (a column missing from the header, once, by the header);
+    ``may_be_empty``: the required columns whose cells may be left empty
+    (Statut before the meeting: ``make-minutes convocation``)."""
     columns = COLUMNS[sheet.key]
     if not sheet.grid:
         if not sheet.refused:  # a refused sheet has its own message already
@@ -126,7 +130,9 @@ def table(sheet: Sheet, report: Report) -> Iterator[Row]:
     headers = frozenset(index)
     unsupported = {key for key in index if not columns[key].supported}
     required = [
-        (key, col) for key, col in columns.items() if (col.required or col.unless) and key in index
+        (key, col)
+        for key, col in columns.items()
+        if (col.required or col.unless) and key in index and key not in may_be_empty
     ]
     for r, filled in sheet.grid[1:]:  # a hundred thousand rows of Votes: only the cells used
         found = {

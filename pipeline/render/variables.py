@@ -263,6 +263,95 @@ EXTRACT = Group(
     ),
 )
 
+CONVOCATION_COMMON = (
+    ("logo", "l’image du logo, ou vide"),
+    ("organisme", "champ Organisme, initiale en capitale"),
+    ("titre", "instance en capitales et date de la séance"),
+    ("sous_titre", "le nom du document"),
+)
+AGENDA = Group(
+    "Variables de l’ordre du jour",
+    (
+        *CONVOCATION_COMMON,
+        ("annonce", "la phrase qui annonce la séance : jour, date, heure et lieu"),
+        ("conditions", "l’urgence ou la deuxième convocation, une phrase chacune"),
+        ("parties", "les parties de l’ordre du jour, numérotées comme au procès-verbal"),
+        ("fait_a", "« Ville, le date de convocation »"),
+        ("signataire", "le signataire de la convocation"),
+        ("affichage", "la mention de l’affichage"),
+    ),
+)
+AGENDA_PART = Group(
+    "Chaque partie de l’ordre du jour",
+    (
+        ("partie.numero", "chiffre romain"),
+        ("partie.titre", "colonne Partie"),
+        ("partie.intitule", "« I – Titre »"),
+        ("partie.points", "ses points : « 1. Titre », puis les autres points"),
+    ),
+)
+SIGNATORY = Group(
+    "Le signataire de la convocation",
+    (
+        ("signataire.role", "« Le Président », « La Présidente » ou sa fonction"),
+        ("signataire.nom", "son nom, « Prénom NOM »"),
+    ),
+)
+LETTERS = Group(
+    "Variables des convocations",
+    (
+        *CONVOCATION_COMMON,
+        ("fait_a", "« Ville, le date de convocation »"),
+        ("convocation", "la phrase de convocation : séance, jour, date, heure et lieu"),
+        ("conditions", "l’urgence ou la deuxième convocation, une phrase chacune"),
+        ("ordre_du_jour", "la ligne qui introduit l’ordre du jour"),
+        ("parties", "les parties de l’ordre du jour"),
+        ("signataire", "le signataire de la convocation"),
+        ("lettres", "une lettre par membre en exercice"),
+    ),
+)
+LETTER = Group(
+    "Chaque lettre",
+    (
+        ("l.nom", "le membre, « Prénom NOM »"),
+        ("l.destinataire", "les lignes de l’adresse : civilité et nom, Fonction, Adresse"),
+        ("l.appel", "« Madame, » ou « Monsieur, »"),
+        ("l.pouvoir", "la règle du pouvoir (CGCT L2121-20), accordée"),
+        ("l.salutations", "la formule de politesse"),
+    ),
+)
+SIGN_IN = Group(
+    "Variables de la feuille d’émargement",
+    (
+        *CONVOCATION_COMMON,
+        ("seance", "jour, date et heure de la séance"),
+        ("en_exercice", "le nombre de membres en exercice"),
+        ("colleges", "les collèges, dans l’ordre de la feuille Présences"),
+    ),
+)
+SIGN_IN_COLLEGE = Group(
+    "Chaque collège de la feuille d’émargement",
+    (
+        ("g.college", "colonne Collège, ou vide"),
+        ("g.membres", "ses membres, dans l’ordre"),
+    ),
+)
+SIGN_IN_MEMBER = Group(
+    "Chaque membre de la feuille d’émargement",
+    (
+        ("m.nom", "le membre, « Mme Prénom NOM »"),
+        ("m.fonction", "colonne Fonction, ou vide"),
+    ),
+)
+PROXY_FORM = Group(
+    "Variables du pouvoir",
+    (
+        *CONVOCATION_COMMON,
+        ("texte", "les paragraphes du pouvoir, à compléter à la main"),
+        ("notes", "les règles du pouvoir (CGCT L2121-20)"),
+    ),
+)
+
 TEMPLATES = {
     t.name: t
     for t in (
@@ -306,6 +395,32 @@ TEMPLATES = {
                 Section(SIGNATURE, ("signatures",)),
             ),
         ),
+        TemplateVariables(
+            "ordre-du-jour.docx",
+            (
+                Section(AGENDA),
+                Section(AGENDA_PART, ("parties",)),
+                Section(SIGNATORY),
+            ),
+        ),
+        TemplateVariables(
+            "convocations.docx",
+            (
+                Section(LETTERS),
+                Section(LETTER, ("lettres",)),
+                Section(AGENDA_PART, ("parties",)),
+                Section(SIGNATORY),
+            ),
+        ),
+        TemplateVariables(
+            "feuille-emargement.docx",
+            (
+                Section(SIGN_IN),
+                Section(SIGN_IN_COLLEGE, ("colleges",)),
+                Section(SIGN_IN_MEMBER, ("g.membres",)),
+            ),
+        ),
+        TemplateVariables("pouvoir.docx", (Section(PROXY_FORM),)),
     )
 }
 GROUPS = list(dict.fromkeys(s.group for t in TEMPLATES.values() for s in t.sections))
