@@ -19,7 +19,7 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from pipeline import output, parse
 from pipeline.law import approval, checks
@@ -231,17 +231,30 @@ def default_jobs() -> int:
     )
 
 
+class Pack(NamedTuple):
+    """What a build makes of each meeting: ``prepare(source, templates,
+    compiled)`` reads and renders it; ``under``, the sub-folder of its output
+    folder it is written in, with a manifest of its own ("" : the folder)."""
+
+    prepare: Callable[..., Prepared]
+    under: str = ""
+
+
+MINUTES = Pack(prepare)  # what a build makes by default: the minutes and their documents
+
+
 def prepare_all(
     sources: list[MeetingSource],
     templates: list[Path],
     jobs: int = 1,
     done: Callable[[MeetingSource], None] = lambda source: None,
+    pack: Pack | None = None,
 ) -> list[Prepared | MeetingResult | Exception]:
     """Every meeting prepared, in the order given: a :class:`Prepared`, the
     :class:`MeetingResult` of a meeting whose reader died, or the exception a bug
     raised for it (see :func:`_each` for ``jobs`` and ``done``). For a run
     with PDFs: they are made all at once afterwards."""
-    return _each(sources, jobs, done, _prepare_task, templates)
+    return _each(sources, jobs, done, _prepare_task, templates, pack or MINUTES)
 
 
 def check_all(
@@ -265,28 +278,18 @@ def build_all(
     force: bool = False,
     jobs: int = 1,
     done: Callable[[MeetingSource], None] = lambda source: None,
+    pack: Pack | None = None,
 ) -> list[MeetingResult | Exception]:
     """Every meeting prepared and written at once, in the order given: with
     no PDF to wait for, a meeting's documents never wait for the others'
     (nor stay in memory while they are made)."""
-    return _each(sources, jobs, done, _build_task, templates, out_dir, force)
+    return _each(sources, jobs, done, _build_task, templates, out_dir, force, pack or MINUTES)
 
 
-def for_each(
-    sources: list[MeetingSource],
-    task: Callable[..., Any],
-    *args: Any,
-    jobs: int = 1,
-    done: Callable[[MeetingSource], None] = lambda source: None,
-) -> list:
-    """``task(source, compiled templates, *args)`` for each meeting, each in
-    a worker process, as a build does (:func:`_each`): for the commands that
-    make other documents of a meeting (``make-minutes convocation``)."""
-    return _each(sources, jobs, done, task, *args)
-
-
-def _prepare_task(source: MeetingSource, compiled: Templates, templates: list[Path]) -> Prepared:
-    return prepare(source, templates, compiled)
+def _prepare_task(
+    source: MeetingSource, compiled: Templates, templates: list[Path], pack: Pack
+) -> Prepared:
+    return pack.prepare(source, templates, compiled)
 
 
 def _check_task(source: MeetingSource, compiled: Templates, templates: list[Path]) -> list[Problem]:
@@ -294,9 +297,14 @@ def _check_task(source: MeetingSource, compiled: Templates, templates: list[Path
 
 
 def _build_task(
-    source: MeetingSource, compiled: Templates, templates: list[Path], out_dir: Path, force: bool
+    source: MeetingSource,
+    compiled: Templates,
+    templates: list[Path],
+    out_dir: Path,
+    force: bool,
+    pack: Pack,
 ) -> MeetingResult:
-    return write(prepare(source, templates, compiled), out_dir, force)
+    return write(pack.prepare(source, templates, compiled), out_dir, force, pack.under)
 
 
 def _each(sources, jobs, done, task, *args) -> list:
@@ -545,19 +553,22 @@ def run(
     with_pdf: bool = False,
     jobs: int = 1,
     progress: Progress = _no_progress,
+    pack: Pack | None = None,
 ) -> list[MeetingResult | Exception]:
     """Build every meeting: its result, or the exception a bug raised for it,
     in the order given. Without PDFs each meeting is written as soon as it
     is ready; with them, every meeting is read and rendered first, so that
-    the PDFs of the whole run come from one LibreOffice start, then each is
-    written."""
+    the PDFs of the whole run are made together, then each is written.
+    ``pack``: what is made of each meeting (the minutes, by default; the
+    convocation pack: :mod:`pipeline.commands.convocation`)."""
+    pack = pack or MINUTES
     if not with_pdf:
         progress(0, Stage.BUILDING)
-        return build_all(
-            sources, templates, out_dir, force, jobs, lambda s: progress(1, Stage.BUILT, s.name)
-        )
+        built = lambda s: progress(1, Stage.BUILT, s.name)  # noqa: E731
+        return build_all(sources, templates, out_dir, force, jobs, built, pack)
     progress(0, Stage.READING)
-    results: list = prepare_all(sources, templates, jobs, lambda s: progress(1, Stage.READ, s.name))
+    read = lambda s: progress(1, Stage.READ, s.name)  # noqa: E731
+    results: list = prepare_all(sources, templates, jobs, read, pack)
     prepared = [r for r in results if isinstance(r, Prepared)]
     progress(0, Stage.PDF)
     add_pdfs(prepared, jobs, lambda k, n: progress(0, Stage.PDF, f"{k} sur {n}"))
@@ -567,7 +578,7 @@ def run(
             continue  # its reader died, or a bug: said already
         progress(0, Stage.WRITING, result.source.name)
         try:
-            results[i] = write(result, out_dir, force)
+            results[i] = write(result, out_dir, force, pack.under)
         except Exception as exc:  # noqa: BLE001 - a bug must not hide the others
             results[i] = exc
         progress(1)

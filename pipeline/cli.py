@@ -379,7 +379,11 @@ def convocation(
     if with_pdf and not pdf.soffice():
         click.echo(pdf.INSTALL, err=True)
         sys.exit(2)
-    found = pack.run(meetings, folders, output, force, with_pdf, jobs)
+    steps = builder.steps(len(meetings), with_pdf)
+    with console.progress(steps, len(meetings), with_pdf) as progress:
+        found = builder.run(
+            meetings, folders, output, force, with_pdf, jobs, progress, pack=pack.PACK
+        )
     results = [console.settled(s.name, result) for s, result in zip(meetings, found, strict=True)]
     for result in results:
         console.report(result)

@@ -914,3 +914,23 @@ def test_pdfs_of_unchanged_documents_stay_after_a_build_without_pdf(tmp_path: Pa
     assert code == 0, output
     assert {p: p.read_bytes() for p in out.rglob("*.pdf")} == pdfs
     assert "retiré" not in output, output
+
+
+@needs_libreoffice
+def test_each_pdf_is_checked_against_its_document_s_title(sample_pdf: tuple[Path, str]) -> None:
+    """The check that ties a PDF to its .docx: the title property LibreOffice
+    carries into /Title (issue 16: reading each first page's text cost 18 s
+    of the Paris meeting's 58)."""
+    from pipeline.render import pdf
+
+    out, _ = sample_pdf
+    minutes = (out / "proces-verbal.docx").read_bytes()
+    title = pdf.docx_title(minutes)
+    assert title == "Procès-verbal – BUREAU du 28 novembre 2016"
+    made = pdf._check(out / "proces-verbal.pdf", "", title)
+    assert made == (out / "proces-verbal.pdf").read_bytes()
+    wrong = pdf._check(out / "proces-verbal.pdf", "", "Extrait – BUREAU du 28 novembre 2016")
+    assert isinstance(wrong, pdf.Failure) and wrong.code == "pdf.wrong-heading"
+    # Without a title property, the first page's text is read for the heading.
+    assert isinstance(pdf._check(out / "proces-verbal.pdf", "BUREAU du 28 novembre 2016"), bytes)
+    assert isinstance(pdf._check(out / "proces-verbal.pdf", "Autre séance"), pdf.Failure)

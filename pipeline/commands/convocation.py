@@ -16,7 +16,7 @@ import datetime as dt
 from pathlib import Path
 
 from pipeline import build as builder
-from pipeline.build import MeetingResult, Prepared
+from pipeline.build import Prepared
 from pipeline.problems import Report
 from pipeline.read.sources import MeetingSource
 from pipeline.render import convocation
@@ -46,36 +46,4 @@ def prepare(
     return prepared
 
 
-def _prepare_task(source: MeetingSource, compiled: Templates, templates: list[Path]) -> Prepared:
-    return prepare(source, templates, compiled)
-
-
-def _build_task(
-    source: MeetingSource, compiled: Templates, templates: list[Path], out_dir: Path, force: bool
-) -> MeetingResult:
-    return builder.write(prepare(source, templates, compiled), out_dir, force, under=FOLDER)
-
-
-def run(
-    sources: list[MeetingSource],
-    templates: list[Path],
-    out_dir: Path,
-    force: bool = False,
-    with_pdf: bool = False,
-    jobs: int = 1,
-) -> list[MeetingResult | Exception]:
-    """The convocation pack of each meeting: its result, or the exception a
-    bug raised for it, in the order given. With PDFs, every meeting is
-    rendered first, the PDFs made at once, then each is written (as
-    :func:`pipeline.build.run`)."""
-    if not with_pdf:
-        return builder.for_each(sources, _build_task, templates, out_dir, force, jobs=jobs)
-    results: list = builder.for_each(sources, _prepare_task, templates, jobs=jobs)
-    builder.add_pdfs([r for r in results if isinstance(r, Prepared)], jobs)
-    for i, result in enumerate(results):
-        if isinstance(result, Prepared):
-            try:
-                results[i] = builder.write(result, out_dir, force, under=FOLDER)
-            except Exception as exc:  # noqa: BLE001 - a bug must not hide the others
-                results[i] = exc
-    return results
+PACK = builder.Pack(prepare, FOLDER)  # built by pipeline.build.run, as the minutes are
