@@ -135,6 +135,7 @@ def report(result: MeetingResult, prefix: str = "") -> None:
 IN_FOLDER = {
     "extraits": ("extrait", "extraits"),
     "convocations": ("lettre individuelle", "lettres individuelles"),
+    "projets": ("projet de délibération", "projets de délibération"),
 }
 
 

@@ -248,3 +248,33 @@ def assert_first_college_merged_down(text: list[str]) -> None:
         "Communautés de communes",
     ]
     assert text[start + 6] == "M. Ernest CANDELA (excusé)"
+
+
+def in_terminal(cwd: Path, *args: str) -> tuple[int, str]:
+    """The real command run on a pseudo-terminal (as a clerk types it), in
+    ``cwd``: its exit code and everything it showed, progress bar included."""
+    import os
+    import subprocess
+    import sys
+
+    leader, follower = os.openpty()
+    process = subprocess.Popen(
+        [sys.executable, "-c", "from pipeline.cli import entry; entry()", *args],
+        cwd=cwd,
+        env={**os.environ, "PYTHONPATH": str(REPO), "COLUMNS": "100"},
+        stdin=follower,
+        stdout=follower,
+        stderr=follower,
+    )
+    os.close(follower)
+    received = b""
+    while True:  # until the command ends and closes the terminal
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # EIO: no process holds the terminal any more
+            break
+        if not chunk:
+            break
+        received += chunk
+    os.close(leader)
+    return process.wait(timeout=300), received.decode("utf-8")

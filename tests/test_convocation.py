@@ -10,11 +10,13 @@ from pathlib import Path
 import docx
 import pytest
 from conftest import (
+    REPO,
     SEANCE,
     build,
     docx_text,
     make_meeting,
     needs_libreoffice,
+    normalise,
     problem_lines,
     problems_of,
     to_pdf_text,
@@ -53,14 +55,14 @@ ITEMS = [
 BEFORE = {"Secrétaire de séance": None, "Heure de clôture": None, "Ville": "Amiens"}
 
 
-def before_the_vote(data: Path, **seance) -> Path:
+def before_the_vote(data: Path, items: list[list] = ITEMS, **seance) -> Path:
     """A meeting as the clerk has it two weeks before: every member in
-    office with an empty Statut, the agenda without votes."""
+    office with an empty Statut, the agenda (``items``) without votes."""
     return make_meeting(
         data / NAME,
         seance={**BEFORE, **seance},
         presences=[HEADERS, *MEMBERS],
-        deliberations=ITEMS,
+        deliberations=items,
     )
 
 
@@ -99,6 +101,10 @@ def test_the_pack_is_written_from_a_meeting_before_the_vote(pack: Path) -> None:
         "convocations/ernest-candela.docx",
         "convocations/philippe-varlet.docx",
         "convocations/philippe-cocq.docx",
+        "note-de-synthese.docx",
+        "projets/1-convention-cadre.docx",
+        "projets/2-budget-primitif-2017.docx",
+        "projets/3-tarifs-2017.docx",
     }
 
 
@@ -304,3 +310,115 @@ def test_a_logo_heads_every_letter(tmp_path: Path) -> None:
     document = docx.Document(str(out / NAME / "convocation" / "convocations.docx"))
     starts = [p for p in document.paragraphs if p.style.name == "Logo lettre"]
     assert len(starts) == len(document.inline_shapes) == len(MEMBERS)
+
+
+# --- the note of synthesis and the drafts (CGCT L2121-12) ----------------------------------
+
+
+def test_the_note_gives_every_item_its_expose(pack: Path) -> None:
+    note = docx_text(pack / "note-de-synthese.docx")
+    assert note[1:3] == ["Note explicative de synthèse", "BUREAU du 28 novembre 2016"]
+    assert "(article L2121-12 du CGCT)" in note[3]
+    start = note.index("I – Administration")
+    assert note[start:] == [
+        "I – Administration",
+        "1. Convention cadre",
+        "Un exposé.",
+        "II – Finances",
+        "2. Budget primitif 2017",
+        "Le budget.",
+        "3. Tarifs 2017",
+        "Les tarifs.",
+    ]
+    # The letter says it is attached (required: five jours francs by default).
+    letter = docx_text(pack / "convocations" / "ernest-candela.docx")
+    assert any("ci-joint la note explicative de synthèse" in p for p in letter)
+
+
+def test_one_draft_per_item_marked_projet_with_its_decision(pack: Path) -> None:
+    for row in ITEMS[1:]:
+        number, title, expose, decision, _ = row
+        (draft,) = pack.glob(f"projets/{number}-*.docx")
+        text = docx_text(draft)
+        assert text[1:3] == ["Projet de délibération", "BUREAU du 28 novembre 2016"]
+        assert text[3].startswith("PROJET\u00a0: ce texte sera soumis au vote du BUREAU")
+        assert text[4:] == [f"{number}. {title}", expose, "Décision proposée\u00a0:", decision]
+        footer = docx.Document(str(draft)).sections[0].footer.paragraphs[0].text
+        assert footer.startswith("Projet de délibération – BUREAU du 28 novembre 2016")
+
+
+def with_word_expose(tmp_path: Path) -> Path:
+    """The pack of the meeting whose item 2 has its exposé in exposes/02.docx."""
+    from test_exposes import write_expose
+
+    data, out = tmp_path / "data", tmp_path / "output"
+    rows = [list(r) for r in ITEMS]
+    rows[2][2] = "exposes/02.docx"
+    write_expose(before_the_vote(data, rows) / "exposes" / "02.docx")
+    code, printed = convene(data, out)
+    assert code == 0, printed
+    return out
+
+
+def test_a_word_expose_is_embedded_in_the_note_and_its_draft(tmp_path: Path) -> None:
+    from test_exposes import EMBEDDED
+
+    out = with_word_expose(tmp_path)
+    note = docx_text(out / NAME / "convocation" / "note-de-synthese.docx")
+    start = note.index("2. Budget primitif 2017")
+    assert note[start + 1 : note.index("3. Tarifs 2017")] == EMBEDDED
+    draft = docx_text(out / NAME / "convocation" / "projets" / "2-budget-primitif-2017.docx")
+    start = draft.index("2. Budget primitif 2017")
+    assert draft[start + 1 : draft.index("Décision proposée\u00a0:")] == EMBEDDED
+
+
+@needs_libreoffice
+def test_libreoffice_opens_the_note_with_its_word_expose(tmp_path: Path) -> None:
+    from test_exposes import PARAGRAPH
+
+    out = with_word_expose(tmp_path)
+    text = normalise(to_pdf_text(out / NAME / "convocation" / "note-de-synthese.docx", tmp_path))
+    assert "2. Budget primitif 2017" in text
+    assert normalise(PARAGRAPH) in text
+
+
+def test_an_item_without_expose_is_a_warning_and_the_note_still_written(
+    tmp_path: Path,
+) -> None:
+    from pipeline.commands import convocation
+    from pipeline.read.sources import find_meetings
+
+    data, out = tmp_path / "data", tmp_path / "output"
+    rows = [list(r) for r in ITEMS]
+    rows[3][2] = None
+    before_the_vote(data, rows)
+    (source,) = find_meetings(data)
+    prepared = convocation.prepare(source, [REPO / "templates"])
+    assert [(p.code, str(p.place)) for p in prepared.report.problems] == [
+        (
+            "convocation.item-without-expose",
+            "deliberations.xlsx, feuille « Délibérations », ligne 4, colonne « Exposé »",
+        )
+    ]
+    code, printed = convene(data, out)
+    assert code == 0, printed
+    (line,) = problem_lines(printed)
+    assert "le point 3 « Tarifs 2017 » n’a pas d’exposé" in line
+    note = docx_text(out / NAME / "convocation" / "note-de-synthese.docx")
+    assert note[-1] == "3. Tarifs 2017"
+
+
+def test_a_small_commune_is_not_asked_for_the_note(tmp_path: Path) -> None:
+    """Three jours francs (a commune under 3,500, L2121-11): no note is
+    required; it is written all the same, the letter does not announce it."""
+    data, out = tmp_path / "data", tmp_path / "output"
+    rows = [list(r) for r in ITEMS]
+    rows[3][2] = None
+    before_the_vote(data, rows, **{"Délai de convocation": 3})
+    code, printed = convene(data, out)
+    assert code == 0, printed
+    assert problem_lines(printed) == []
+    pack = out / NAME / "convocation"
+    assert (pack / "note-de-synthese.docx").is_file()
+    letter = docx_text(pack / "convocations" / "ernest-candela.docx")
+    assert not any("synthèse" in p for p in letter)

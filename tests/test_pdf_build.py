@@ -9,12 +9,10 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from conftest import DELIBERATIONS, REPO, docx_text, make_meeting, problem_lines, run
+from conftest import DELIBERATIONS, docx_text, in_terminal, make_meeting, problem_lines, run
 
 from pipeline.render.pdf import NOT_PRODUCED
 
@@ -85,26 +83,6 @@ def test_the_pdf_stage_counts_its_documents_on_a_terminal(tmp_path: Path) -> Non
     """One meeting with --pdf on a terminal: the bar is shown (it is hidden
     for one meeting without PDFs) and counts the PDFs made."""
     make_meeting(tmp_path / "data" / "m", deliberations=DELIBERATIONS)
-    leader, follower = os.openpty()
-    process = subprocess.Popen(
-        [sys.executable, "-c", "from pipeline.cli import entry; entry()", "--pdf"],
-        cwd=tmp_path,
-        env={**os.environ, "PYTHONPATH": str(REPO), "COLUMNS": "100"},
-        stdin=follower,
-        stdout=follower,
-        stderr=follower,
-    )
-    os.close(follower)
-    received = b""
-    while True:
-        try:
-            chunk = os.read(leader, 65536)
-        except OSError:
-            break
-        if not chunk:
-            break
-        received += chunk
-    os.close(leader)
-    assert process.wait(timeout=300) == 0, received
-    shown = received.decode("utf-8")
+    code, shown = in_terminal(tmp_path, "--pdf")
+    assert code == 0, shown
     assert "copies PDF/A 3 sur 3" in shown, shown

@@ -14,7 +14,7 @@ from pathlib import Path
 import click
 import pytest
 from click.testing import CliRunner
-from conftest import REPO, SAMPLE, make_meeting, run
+from conftest import REPO, SAMPLE, in_terminal, make_meeting, run
 
 from pipeline import clickfr
 from pipeline.cli import main
@@ -83,28 +83,8 @@ def test_no_progress_bar_when_not_a_terminal(three: Path, tmp_path: Path) -> Non
 
 @pytest.mark.skipif(not hasattr(os, "openpty"), reason="pas de pseudo-terminal ici")
 def test_a_terminal_shows_a_progress_bar(three: Path, tmp_path: Path) -> None:
-    leader, follower = os.openpty()
-    process = subprocess.Popen(
-        [sys.executable, "-c", "from pipeline.cli import entry; entry()", "--data", str(three)],
-        cwd=tmp_path,
-        env={**os.environ, "PYTHONPATH": str(REPO), "COLUMNS": "100"},
-        stdin=follower,
-        stdout=follower,
-        stderr=follower,
-    )
-    os.close(follower)
-    received = b""
-    while True:  # until the command ends and closes the terminal
-        try:
-            chunk = os.read(leader, 65536)
-        except OSError:  # EIO: no process holds the terminal any more
-            break
-        if not chunk:
-            break
-        received += chunk
-    os.close(leader)
-    assert process.wait(timeout=300) == 1
-    shown = received.decode("utf-8")
+    code, shown = in_terminal(tmp_path, "--data", str(three))
+    assert code == 1, shown
     assert "Construction des réunions" in shown
     # The bar names the meeting just finished (meetings may be built side by side).
     assert "autre prête" in shown and "100%" in shown

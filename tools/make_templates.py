@@ -3,8 +3,11 @@
 Run ``python tools/make_templates.py``: ``proces-verbal.docx`` (the minutes),
 ``annexe-tarifs.docx`` (the tariff annex), ``liste-deliberations.docx`` (the
 list of deliberations, CGCT L2121-25) and ``extrait.docx`` (the extract of the
-register, one per deliberation) are written into the ``templates/`` folder
-next to this ``tools/`` folder. They share the same styles, page setup (A4
+register, one per deliberation), and the documents of ``make-minutes
+convocation`` (``ordre-du-jour.docx``, ``convocations.docx``,
+``feuille-emargement.docx``, ``pouvoir.docx``, ``note-de-synthese.docx``, the
+note of synthesis, and ``projet.docx``, a draft deliberation) are written
+into the ``templates/`` folder next to this ``tools/`` folder. They share the same styles, page setup (A4
 portrait, 2 cm margins) and footer ("{{ titre }} – page N sur M"; the
 extract adds its seance_titre).
 
@@ -1196,7 +1199,10 @@ def setup_convocation_styles(doc: DocumentObject) -> None:
       items, indented, in one tight block;
     - Mention, Note: the small print (posting, the rules of a proxy);
     - Tableau émargement: the sign-in sheet, its header row repeated on
-      each page, a row per member tall enough to sign."""
+      each page, a row per member tall enough to sign.
+
+    The note of synthesis uses these and the shared ones (Heading 1 and 2,
+    the bullets); a draft adds the decision's (setup_draft_styles)."""
     black = RGBColor(0, 0, 0)
     for name, style_id, base in (
         ("Logo lettre", "LogoLettre", "Logo"),
@@ -1315,6 +1321,7 @@ def build_letters_body(doc: DocumentObject) -> None:
     add_each(doc, "conditions", item="c")
     text(doc, "{{ ordre_du_jour }}", "Intitulé")
     add_agenda_parts(doc, "Partie")
+    add_optional(doc, "note")
     text(doc, "{{ l.pouvoir }}")
     text(doc, "{{ l.salutations }}")
     add_signatory(doc)
@@ -1377,6 +1384,51 @@ def build_proxy_body(doc: DocumentObject) -> None:
     add_each(doc, "texte", "Appel", item="ligne")
     text(doc, "Signature du mandant\u00a0:", "Fait à")
     add_each(doc, "notes", "Note", item="note")
+
+
+def build_synthesis_body(doc: DocumentObject) -> None:
+    """The note of synthesis (CGCT L2121-12): each part, each item with its
+    exposé, typed or written in Word (a sub-document, as in the minutes)."""
+    add_letterhead(doc)
+    text(doc, "{{ sous_titre }}", "Title")
+    text(doc, "{{ titre }}", "Subtitle")
+    text(doc, "{{ introduction }}")
+    tag(doc, "for partie in parties")
+    text(doc, "{{ partie.intitule }}", "Heading 1")
+    tag(doc, "for d in partie.deliberations")
+    text(doc, "{{ d.intitule }}", "Heading 2")
+    add_blocs(doc, "d.expose")
+    add_subdocument(doc, "d.expose_document")
+    tag(doc, "endfor")
+    tag(doc, "endfor")
+
+
+def setup_draft_styles(doc: DocumentObject) -> None:
+    """The convocation's styles, the decision's (Décision), and « Projet »:
+    the mark of a draft, bold in a frame, under its title."""
+    setup_convocation_styles(doc)
+    setup_deliberation_styles(doc)
+    mark = _paragraph_style(
+        doc, "Projet", bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, before=6, after=12
+    )
+    _set_box_border(mark)
+
+
+def build_draft_body(doc: DocumentObject) -> None:
+    """One draft deliberation `d`: its heading, its exposé (typed or Word),
+    its proposed decision, marked « Projet » under the title and in the
+    footer of every page."""
+    add_letterhead(doc)
+    text(doc, "{{ sous_titre }}", "Title")
+    text(doc, "{{ titre }}", "Subtitle")
+    text(doc, "{{ mention }}", "Projet")
+    text(doc, "{{ d.intitule }}", "Heading 2")
+    add_blocs(doc, "d.expose")
+    add_subdocument(doc, "d.expose_document")
+    tag(doc, "if d.decision")
+    text(doc, "Décision proposée\u00a0:", "Intitulé")
+    add_blocs(doc, "d.decision", "Décision")
+    tag(doc, "endif")
 
 
 def new_document(
@@ -1498,6 +1550,21 @@ TEMPLATES: dict[str, TemplateSpec] = {
         "Pouvoir",
         "Modèle de pouvoir (make-minutes convocation).",
         "aucune",
+    ),
+    "note-de-synthese.docx": TemplateSpec(
+        setup_convocation_styles,
+        build_synthesis_body,
+        "Note explicative de synthèse",
+        "Modèle de note explicative de synthèse (make-minutes convocation).",
+        "aucune",
+    ),
+    "projet.docx": TemplateSpec(
+        setup_draft_styles,
+        build_draft_body,
+        "Projet de délibération",
+        "Modèle de projet de délibération, un par point (make-minutes convocation).",
+        "aucune",
+        footer="{{ sous_titre }} – {{ titre }}",
     ),
 }
 

@@ -49,6 +49,15 @@ def clear_days(sent: dt.date, held: dt.date) -> int:
     return (held - sent).days - 1
 
 
+def synthesis_required(notice_days: int) -> bool:
+    """Whether the convocation must carry a note explicative de synthèse on
+    each item (L2121-12: communes of 3,500 inhabitants or more; EPCI and
+    syndicats by L5211-1): every body whose « Délai de convocation » is not
+    the three jours francs of a commune under 3,500 (L2121-11), which may
+    send none."""
+    return notice_days > SMALL_COMMUNE_NOTICE
+
+
 def notice_article(required: int) -> str:
     """The article that sets a delay of ``required`` jours francs: L2121-11
     for the three days of the small communes, L2121-12 for five (or more,

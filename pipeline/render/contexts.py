@@ -34,8 +34,9 @@ def _letterhead(meeting: Meeting, logo: Logo | None) -> dict[str, Any]:
 # --- the procès-verbal ---------------------------------------------------------------
 
 
-def _blocks(blocks: tuple[Block, ...]) -> list[dict[str, Any]]:
-    return [{"texte": french.typography(b.text), "niveau": min(b.level, 3)} for b in blocks]
+def blocks(items: tuple[Block, ...]) -> list[dict[str, Any]]:
+    """Paragraphs and bullets as the templates print them (``b.texte``, ``b.niveau``)."""
+    return [{"texte": french.typography(b.text), "niveau": min(b.level, 3)} for b in items]
 
 
 def _members_table(meeting: Meeting) -> dict[str, Any]:
@@ -76,11 +77,11 @@ def _deliberation(
             sentences.item_headcount(att) if (len(att.present), att.represented) != opening else ""
         ),
         "scrutin": sentences.BALLOTS[d.ballot],
-        "expose": _blocks(d.expose),
+        "expose": blocks(d.expose),
         # Replaced, once the template is open, by the document (see docx.render).
         "expose_document": d.expose_file or "",
-        "debats": _blocks(d.debates),
-        "decision": _blocks(d.decision),
+        "debats": blocks(d.debates),
+        "decision": blocks(d.decision),
         "resultat": results.result(
             item.outcome,
             item.counts,
@@ -119,7 +120,7 @@ def _parts(meeting: Meeting, analysis: Analysis) -> list[dict[str, Any]]:
             if meeting.has_tariff_sheet:  # the annex is written: the item points to it
                 text = sentences.with_annex_reference(text)
             text += rates
-        part["points"].append({"titre": french.typography(other.title), "texte": _blocks(text)})
+        part["points"].append({"titre": french.typography(other.title), "texte": blocks(text)})
     out = []
     for i, part in enumerate(parts.values()):
         numeral = french.part_numeral(i)
@@ -287,10 +288,15 @@ def extract_filename(d: Deliberation) -> str:
     """ "extraits/B2016_001-convention-cadre-espaces-numeriques.docx": the
     act number (or N°) and a slug of the title (ASCII, lower case, hyphens,
     at most 40 characters), so that no / nor accent reaches the file name."""
+    return f"extraits/{d.act_number or d.number}-{title_slug(d)}.docx"
+
+
+def title_slug(d: Deliberation) -> str:
+    """ "convention-cadre-espaces-numeriques": the title's slug of an
+    item's file name (its extract, its draft)."""
     from slugify import slugify
 
-    slug = slugify(d.title, max_length=40, word_boundary=True, save_order=True) or "deliberation"
-    return f"extraits/{d.act_number or d.number}-{slug}.docx"
+    return slugify(d.title, max_length=40, word_boundary=True, save_order=True) or "deliberation"
 
 
 def extract_context(

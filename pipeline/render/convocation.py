@@ -2,8 +2,10 @@
 written before the meeting from the same workbooks: the agenda to post
 (``ordre-du-jour.docx``), a letter to each member (``convocations.docx``
 and ``convocations/<nom>.docx``), the sign-in sheet
-(``feuille-emargement.docx``), the proxy form (``pouvoir.docx``) and the
-calendar event (``seance.ics``).
+(``feuille-emargement.docx``), the proxy form (``pouvoir.docx``), the note
+of synthesis (``note-de-synthese.docx``, CGCT L2121-12), one draft per
+deliberation (``projets/<n>-<titre>.docx``) and the calendar event
+(``seance.ics``).
 
 The meeting is read before the vote (:func:`pipeline.build.read_before_vote`):
 no analysis, no status, no vote; only what the workbooks say of the meeting,
@@ -15,14 +17,16 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from pipeline.model import Meeting, Member
-from pipeline.render.contexts import Document
+from pipeline.law.convocation import synthesis_required
+from pipeline.model import Deliberation, Meeting, Member
+from pipeline.render.contexts import Document, blocks, title_slug
 from pipeline.render.logo import Logo
 from pipeline.words import convocation as words
 from pipeline.words import french, sentences
 
 FOLDER = "convocation"  # output/<meeting>/convocation/, a manifest of its own
 LETTERS = "convocations"  # one letter per member, in convocation/convocations/
+DRAFTS = "projets"  # one draft deliberation per item, in convocation/projets/
 
 
 def agenda_parts(meeting: Meeting) -> list[dict[str, Any]]:
@@ -100,6 +104,7 @@ def letters_context(
         "conditions": words.conditions(meeting),
         "ordre_du_jour": words.AGENDA_INTRO,
         "parties": agenda_parts(meeting),
+        "note": words.synthesis_attached(synthesis_required(meeting.notice_days)),
         "signataire": words.signatory(meeting),
         "lettres": [_letter(meeting, m) for m in chosen],
     }
@@ -128,6 +133,61 @@ def proxy_context(meeting: Meeting, logo: Logo | None = None) -> dict[str, Any]:
         "texte": words.proxy_form(meeting),
         "notes": words.proxy_notes(meeting),
     }
+
+
+def _item(d: Deliberation) -> dict[str, Any]:
+    """An item as the note and its draft print it: its heading as the
+    minutes number it, its exposé typed (``expose``) or written in Word
+    (``expose_document``, embedded as in the minutes), its proposed decision."""
+    title = french.typography(d.title)
+    return {
+        "numero": d.number,
+        "titre": title,
+        "intitule": sentences.item_heading(d.number, title),
+        "expose": blocks(d.expose),
+        # Replaced, once the template is open, by the document (see docx.render).
+        "expose_document": d.expose_file or "",
+        "decision": blocks(d.decision),
+    }
+
+
+def synthesis_context(meeting: Meeting, logo: Logo | None = None) -> dict[str, Any]:
+    """Everything ``note-de-synthese.docx`` may use: the parts that have
+    deliberations, each item with its exposé (CGCT L2121-12)."""
+    parts: dict[str, list[dict[str, Any]]] = {}
+    for d in meeting.deliberations:
+        parts.setdefault(d.part, []).append(_item(d))
+    out = []
+    for i, (part, items) in enumerate(parts.items()):  # numbered as agenda_parts does
+        numeral, title = french.part_numeral(i), french.typography(part)
+        out.append(
+            {
+                "numero": numeral,
+                "titre": title,
+                "intitule": sentences.part_heading(numeral, title),
+                "deliberations": items,
+            }
+        )
+    return {
+        **_common(meeting, logo, "Note explicative de synthèse"),
+        "introduction": words.synthesis_introduction(meeting),
+        "parties": out,
+    }
+
+
+def draft_context(meeting: Meeting, d: Deliberation, logo: Logo | None = None) -> dict[str, Any]:
+    """Everything ``projet.docx`` may use: one item before its vote."""
+    return {
+        **_common(meeting, logo, words.DRAFT),
+        "mention": words.draft_notice(meeting),
+        "d": _item(d),
+    }
+
+
+def draft_filename(d: Deliberation) -> str:
+    """ "projets/1-convention-cadre.docx": the N° and the title's slug, as
+    the extracts are named (``contexts.extract_filename``)."""
+    return f"{DRAFTS}/{d.number}-{title_slug(d)}.docx"
 
 
 def letter_filename(member: Member, taken: set[str]) -> str:
@@ -163,6 +223,11 @@ def documents(meeting: Meeting, logo: Logo | None = None) -> list[Document]:
         Document("feuille-emargement.docx", "feuille-emargement.docx", sheet_context(meeting, logo))
     )
     docs.append(Document("pouvoir.docx", "pouvoir.docx", proxy_context(meeting, logo)))
+    docs.append(
+        Document("note-de-synthese.docx", "note-de-synthese.docx", synthesis_context(meeting, logo))
+    )
+    for d in meeting.deliberations:
+        docs.append(Document(draft_filename(d), "projet.docx", draft_context(meeting, d, logo)))
     return docs
 
 

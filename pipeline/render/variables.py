@@ -306,6 +306,7 @@ LETTERS = Group(
         ("conditions", "l’urgence ou la deuxième convocation, une phrase chacune"),
         ("ordre_du_jour", "la ligne qui introduit l’ordre du jour"),
         ("parties", "les parties de l’ordre du jour"),
+        ("note", "la note explicative de synthèse jointe, quand elle est obligatoire, ou vide"),
         ("signataire", "le signataire de la convocation"),
         ("lettres", "une lettre par membre en exercice"),
     ),
@@ -349,6 +350,45 @@ PROXY_FORM = Group(
         *CONVOCATION_COMMON,
         ("texte", "les paragraphes du pouvoir, à compléter à la main"),
         ("notes", "les règles du pouvoir (CGCT L2121-20)"),
+    ),
+)
+SYNTHESIS = Group(
+    "Variables de la note explicative de synthèse",
+    (
+        *CONVOCATION_COMMON,
+        ("introduction", "la phrase qui présente la note : séance et article L2121-12"),
+        ("parties", "les parties qui ont des délibérations, numérotées comme au procès-verbal"),
+    ),
+)
+SYNTHESIS_PART = Group(
+    "Chaque partie de la note",
+    (
+        ("partie.numero", "chiffre romain"),
+        ("partie.titre", "colonne Partie"),
+        ("partie.intitule", "« I – Titre »"),
+        ("partie.deliberations", "ses délibérations, dans l’ordre"),
+    ),
+)
+DRAFT_ITEM = Group(
+    "Chaque point de la note et du projet",
+    (
+        ("d.numero", "colonne N°"),
+        ("d.titre", "colonne Titre"),
+        ("d.intitule", "« 1. Titre », comme au procès-verbal"),
+        ("d.expose", "les paragraphes de la colonne Exposé"),
+        (
+            "d.expose_document",
+            "l’exposé tiré d’un document Word, ou vide ; seul dans son paragraphe",
+        ),
+        ("d.decision", "les paragraphes de la colonne Décision : la décision proposée"),
+    ),
+)
+DRAFT = Group(
+    "Variables du projet de délibération",
+    (
+        *CONVOCATION_COMMON,
+        ("mention", "la mention « PROJET » : le texte sera soumis au vote"),
+        ("d", "le point, avec les variables de ceux de la note"),
     ),
 )
 
@@ -421,6 +461,23 @@ TEMPLATES = {
             ),
         ),
         TemplateVariables("pouvoir.docx", (Section(PROXY_FORM),)),
+        TemplateVariables(
+            "note-de-synthese.docx",
+            (
+                Section(SYNTHESIS),
+                Section(SYNTHESIS_PART, ("parties",)),
+                Section(DRAFT_ITEM, ("partie.deliberations",)),
+                Section(BLOCK, ("d.expose", "d.decision")),
+            ),
+        ),
+        TemplateVariables(
+            "projet.docx",
+            (
+                Section(DRAFT),
+                Section(DRAFT_ITEM, note="d, le point du projet"),
+                Section(BLOCK, ("d.expose", "d.decision")),
+            ),
+        ),
     )
 }
 GROUPS = list(dict.fromkeys(s.group for t in TEMPLATES.values() for s in t.sections))

@@ -183,3 +183,37 @@ def sheet_heading(meeting: Meeting) -> str:
         f"Séance du {weekday(meeting.date)} {french.date_short(meeting.date)} à "
         f"{french.hour(meeting.opening)}"
     )
+
+
+SYNTHESIS_ARTICLE = "L2121-12"  # the note explicative de synthèse (EPCI: L5211-1)
+
+
+def synthesis_introduction(meeting: Meeting) -> str:
+    """The note's first paragraph: what it is and why it is sent."""
+    return (
+        "Note explicative de synthèse sur les affaires soumises à la délibération "
+        f"{french.of_the(meeting.instance.upper(), meeting.instance_feminine)}, en séance "
+        f"{when(meeting, 'du')} (article {SYNTHESIS_ARTICLE} du CGCT)."
+    )
+
+
+def synthesis_attached(required: bool) -> str:
+    """The letter's line on the note, when the note is required ("" else)."""
+    if not required:
+        return ""
+    return (
+        "Vous trouverez ci-joint la note explicative de synthèse sur les affaires soumises "
+        f"à délibération (article {SYNTHESIS_ARTICLE} du CGCT)."
+    )
+
+
+DRAFT = "Projet de délibération"
+
+
+def draft_notice(meeting: Meeting) -> str:
+    """The mark of a draft: not a deliberation until voted."""
+    return (
+        f"PROJET{NBSP}: ce texte sera soumis au vote "
+        f"{french.of_the(meeting.instance.upper(), meeting.instance_feminine)} lors de la "
+        f"séance {when(meeting, 'du')}{NBSP}; il n{APOSTROPHE}a pas valeur de délibération."
+    )
