@@ -422,3 +422,23 @@ def test_a_small_commune_is_not_asked_for_the_note(tmp_path: Path) -> None:
     assert (pack / "note-de-synthese.docx").is_file()
     letter = docx_text(pack / "convocations" / "ernest-candela.docx")
     assert not any("synthèse" in p for p in letter)
+
+
+def test_the_agenda_opens_with_the_approval_of_the_previous_minutes(tmp_path: Path) -> None:
+    """« Procès-verbal précédent » (filled by ``new --from``): the agenda
+    posted and the letters' agenda start with its approval, as the minutes
+    will record it; without the field, no such line (the ``pack`` above)."""
+    data, out = tmp_path / "data", tmp_path / "output"
+    before_the_vote(data, **{"Procès-verbal précédent": dt.datetime(2016, 11, 7)})
+    code, printed = convene(data, out)
+    assert code == 0, printed
+    line = "Approbation du procès-verbal de la réunion du 7 novembre 2016"
+    agenda = docx_text(out / NAME / "convocation" / "ordre-du-jour.docx")
+    assert agenda[agenda.index(line) + 1] == "I – Administration", agenda
+    letter = docx_text(out / NAME / "convocation" / "convocations" / "ernest-candela.docx")
+    assert letter[letter.index(line) - 1] == "L’ordre du jour est le suivant\u00a0:", letter
+
+
+def test_no_approval_line_without_previous_minutes(pack: Path) -> None:
+    for name in ("ordre-du-jour.docx", "convocations.docx"):
+        assert not any("Approbation" in line for line in docx_text(pack / name)), name

@@ -16,7 +16,9 @@ with LibreOffice the pictures of ``docs/images/``:
   of the « Statut » header shown as the spreadsheet shows it under the mouse;
 - ``presences-remplie.png``: the Présences sheet of the example, filled;
 - ``proces-verbal-page-1.png``: page 1 of the minutes;
-- ``extrait-page-1.png``: page 1 of the extract of deliberation CS2025_004.
+- ``extrait-page-1.png``: page 1 of the extract of deliberation CS2025_004;
+- ``convocation-page-1.png``: the first letter of the convocation pack;
+- ``feuille-emargement-page-1.png``: the sign-in sheet of the pack.
 
 Only the rendering copies get print settings (grid, row and column
 headings, landscape, one page wide) and the shown comment; the workbooks of
@@ -361,6 +363,8 @@ def make_images(workdir: Path, images: Path = IMAGES) -> list[Path]:
         commented,
         output / "proces-verbal.docx",
         output / "extraits" / "CS2025_004-budget-primitif-2025.docx",
+        output / "convocation" / "convocations.docx",
+        output / "convocation" / "feuille-emargement.docx",
     )
     sheets = {  # a sheet is trimmed to its cells, and shown a little larger than a page
         "vierge-seance.pdf": "classeur-vierge-seance.png",
@@ -370,6 +374,8 @@ def make_images(workdir: Path, images: Path = IMAGES) -> list[Path]:
     pages = {
         "proces-verbal.pdf": "proces-verbal-page-1.png",
         "CS2025_004-budget-primitif-2025.pdf": "extrait-page-1.png",
+        "convocations.pdf": "convocation-page-1.png",
+        "feuille-emargement.pdf": "feuille-emargement-page-1.png",
     }
     written = [
         _png(render / pdf, images / png, resolution=110, trim=True) for pdf, png in sheets.items()

@@ -1282,7 +1282,9 @@ def add_letterhead_on_new_page(doc: DocumentObject) -> None:
 
 
 def add_agenda_parts(doc: DocumentObject, part_style: str) -> None:
-    """The parts of the agenda (`parties`), each with its numbered items."""
+    """The approval of earlier minutes (`approbation`, when there is one),
+    then the parts of the agenda (`parties`), each with its numbered items."""
+    add_optional(doc, "approbation", part_style)
     tag(doc, "for partie in parties")
     text(doc, "{{ partie.intitule }}", part_style)
     add_each(doc, "partie.points", "Ordre du jour", item="point")

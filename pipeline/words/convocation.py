@@ -207,6 +207,19 @@ def synthesis_attached(required: bool) -> str:
     )
 
 
+def approval_item(meeting: Meeting) -> str:
+    """The agenda's first line when the meeting approves earlier minutes
+    (« Procès-verbal précédent »): « Approbation du procès-verbal de la
+    réunion du 28 janvier 2025 », as the minutes will say it was adopted;
+    "" else."""
+    if meeting.previous_minutes is None:
+        return ""
+    return (
+        "Approbation du procès-verbal de la réunion du "
+        f"{french.date_short(meeting.previous_minutes)}"
+    )
+
+
 DRAFT = "Projet de délibération"
 
 
