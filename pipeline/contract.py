@@ -478,6 +478,24 @@ FIELDS: dict[str, Field] = {
             kind="date",
         ),
         Field(
+            "Mise en ligne le",
+            hint="Date de la mise en ligne des actes et de la liste des délibérations "
+            "(JJ/MM/AAAA, CGCT R2131-1 et L2121-25) ; remplace les pointillés de « Mise en "
+            "ligne le… » et de « Publié le… ».",
+            kind="date",
+        ),
+        Field(
+            "Affichée le",
+            hint="Date de l’affichage de la liste des délibérations (JJ/MM/AAAA) ; remplace "
+            "les pointillés de « Affichée le… ».",
+            kind="date",
+        ),
+        Field(
+            "Adresse de publication",
+            hint="Adresse web où les actes sont publiés : https://www.exemple.fr/actes ; "
+            "donne le lien de chaque délibération (DELIB_URL) des données ouvertes.",
+        ),
+        Field(
             "Quorum",
             hint="« présents » (CGCT L2121-17) ou « présents ou représentés » si les statuts "
             "le disent.",

@@ -36,11 +36,12 @@ LAYERS: list[set[str]] = [
     {"cli"},
 ]
 # The one exception to the layers: legal rules over plain values (the
-# convocation delay, the form of an act number) live in law/ but are applied
+# convocation delay, the form of an act number, the publication delay) live in
+# law/ but are applied
 # by the parser as it reads those values, so that their problems are listed
 # with the reading errors: all the problems of a meeting at once (spec).
 # They import nothing above contract.
-ALLOWED = {("parse", "law.convocation"), ("parse", "law.acts")}
+ALLOWED = {("parse", "law.convocation"), ("parse", "law.acts"), ("parse", "law.publication")}
 NEVER = {
     # What a stage must not know, whatever the layers say.
     "read": {"words", "render", "commands"},

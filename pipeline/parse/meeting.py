@@ -215,4 +215,7 @@ def _meeting(
         urgency=bool(seance.urgency),
         convener=convener or president,
         approved_on=seance.approved_on,
+        online_on=seance.online_on,
+        posted_on=seance.posted_on,
+        publication_url=seance.publication_url or "",
     )

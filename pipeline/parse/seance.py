@@ -7,6 +7,7 @@ import dataclasses
 import datetime as dt
 import difflib
 import re
+import urllib.parse
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -24,6 +25,7 @@ from pipeline.contract import (
     UNANIMITY,
     YES_NO,
 )
+from pipeline.law import publication
 from pipeline.law.convocation import DEFAULT_NOTICE, MIN_NOTICE, notice_article, short_notice
 from pipeline.model import COUNT_FIELDS, Counts, QuorumBase, VoteRecord
 from pipeline.parse import values
@@ -151,6 +153,9 @@ class Seance:
     notice_days: int | None = None  # Délai de convocation
     urgency: bool | None = None
     approved_on: dt.date | None = None  # Procès-verbal arrêté le
+    online_on: dt.date | None = None  # Mise en ligne le
+    posted_on: dt.date | None = None  # Affichée le
+    publication_url: str | None = None  # Adresse de publication, without its final /
     blanks: dict[str, Place] = dataclasses.field(
         default_factory=dict
     )  # fields left empty: their name
@@ -199,6 +204,9 @@ def read_seance(
         notice_days=get("Délai de convocation", notice_days),
         urgency=get("Urgence", values.choice, YES_NO),
         approved_on=get("Procès-verbal arrêté le", values.date),
+        online_on=get("Mise en ligne le", values.date),
+        posted_on=get("Affichée le", values.date),
+        publication_url=get("Adresse de publication", publication_url),
         blanks=blanks or {},
     )
 
@@ -220,6 +228,36 @@ def notice_days(cell: Cell, report: Report) -> int | None:
         )
         return None
     return days
+
+
+# What an « Adresse de publication » may hold: printable ASCII but the space
+# and the characters RFC 3986 never allows in a URI (the SCDL's DELIB_URL is
+# a « uri »).
+URL_CHARACTERS = re.compile(r"[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]+")
+
+
+def publication_url(cell: Cell, report: Report) -> str | None:
+    """« Adresse de publication »: an http(s) address with a host name
+    (« https://www.exemple.fr/actes »), returned without its final /."""
+    raw = values.text(cell).strip()
+    parts = urllib.parse.urlsplit(raw) if URL_CHARACTERS.fullmatch(raw) else None
+    if (
+        parts is None
+        or parts.scheme.lower() not in ("http", "https")
+        or not parts.hostname
+        or "." not in parts.hostname
+        or parts.query
+        or parts.fragment
+    ):
+        report.error(
+            cell.place,
+            f"adresse de publication illisible « {raw} » : écrivez l’adresse web complète du "
+            "dossier où les actes sont mis en ligne, commençant par https:// ou http://, sans "
+            "espace ni accent, par exemple « https://www.exemple.fr/actes ».",
+            code="seance.invalid-publication-url",
+        )
+        return None
+    return raw.rstrip("/")
 
 
 def vote_record(cell: Cell, report: Report) -> VoteRecord | None:
@@ -351,6 +389,8 @@ def check_seance(seance: Seance, place: Place, report: Report, before_vote: bool
             "séance suivante. Écrivez la date de la séance qui l’a approuvé.",
             code="seance.approval-before-meeting",
         )
+    if date:
+        _check_publication(seance, date, report)
     if seance.quorum_base is QuorumBase.PRESENT_OR_REPRESENTED:
         report.warning(
             seance.cell("Quorum").place,
@@ -366,6 +406,39 @@ def check_seance(seance: Seance, place: Place, report: Report, before_vote: bool
             "l’heure de clôture précède l’heure d’ouverture.",
             code="seance.closing-before-opening",
         )
+
+
+def _check_publication(seance: Seance, date: dt.date, report: Report) -> None:
+    """« Mise en ligne le » and « Affichée le » against the meeting's date:
+    not before it (an error), within the week of L2121-25 (else a warning)."""
+    held = date.strftime("%d/%m/%Y")
+    for title, done, what in (
+        ("Mise en ligne le", seance.online_on, "mise en ligne"),
+        ("Affichée le", seance.posted_on, "affichée"),
+    ):
+        if done is None:
+            continue
+        place = seance.cell(title).place
+        if done < date:
+            report.error(
+                place,
+                f"la liste des délibérations serait {what} le {done.strftime('%d/%m/%Y')}, "
+                f"avant la séance du {held} : corrigez la date du champ « {title} ».",
+                code="seance.publication-before-meeting",
+            )
+            continue
+        late = publication.list_days_late(date, done)
+        if late:
+            report.warning(
+                place,
+                f"liste des délibérations {what} le {done.strftime('%d/%m/%Y')}, {late} "
+                f"jour{'s' if late > 1 else ''} après le délai d’une semaine suivant la séance du "
+                f"{held} (article {publication.LIST_ARTICLE} du CGCT : au plus tard le "
+                f"{publication.list_deadline(date).strftime('%d/%m/%Y')}). Vérifiez la date "
+                "écrite ; si elle est juste, rien n’est à corriger ici, mais la liste doit "
+                "être publiée dans la semaine qui suit la séance.",
+                code="seance.list-published-late",
+            )
 
 
 def _check_notice(seance: Seance, date: dt.date, convocation: dt.date, report: Report) -> None:

@@ -277,8 +277,8 @@ def list_context(meeting: Meeting, analysis: Analysis, logo: Logo | None = None)
             }
             for item in analysis.items
         ],
-        "affichage": sentences.LIST_POSTED,
-        "mise_en_ligne": sentences.LIST_ONLINE,
+        "affichage": sentences.list_posted(meeting),
+        "mise_en_ligne": sentences.list_online(meeting),
         "arrete": "",
         "signatures": _signatures(meeting, secretaries=False),
     }
@@ -315,7 +315,7 @@ def extract_context(
         "d": rendered,
         "arrete": "",
         "signatures": minutes["signatures"],
-        "certification": list(sentences.CERTIFICATION),
+        "certification": sentences.certification(meeting),
     }
 
 

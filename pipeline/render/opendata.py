@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import csv
 import io
+from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
 
 from pipeline.contract import actes_path
+from pipeline.render.contexts import extract_filename
 
 if TYPE_CHECKING:
     from pipeline.law.checks import Analysis
-    from pipeline.model import Meeting
+    from pipeline.model import Deliberation, Meeting
 
 COLUMNS = [  # the SCDL columns, in order
     "COLL_NOM",
@@ -47,6 +49,16 @@ def missing(meeting: Meeting, analysis: Analysis) -> list[str]:
     return out
 
 
+def delib_url(meeting: Meeting, d: Deliberation) -> str:
+    """ "https://www.exemple.fr/actes/B2022_001-cantine-scolaire.pdf": the
+    « Adresse de publication » followed by the file name of the extract's
+    PDF, "" without the address."""
+    if not meeting.publication_url:
+        return ""
+    pdf = PurePosixPath(extract_filename(d)).with_suffix(".pdf").name
+    return f"{meeting.publication_url}/{pdf}"
+
+
 def scdl_csv(meeting: Meeting, analysis: Analysis) -> bytes:
     """The CSV: UTF-8, comma-separated, a header row."""
     buffer = io.StringIO(newline="")
@@ -69,6 +81,7 @@ def scdl_csv(meeting: Meeting, analysis: Analysis) -> bytes:
                 "VOTE_POUR": item.counts.pour,
                 "VOTE_CONTRE": item.counts.contre,
                 "VOTE_ABSTENTION": item.counts.abstentions,
+                "DELIB_URL": delib_url(meeting, d),
             }
         )
     return buffer.getvalue().encode("utf-8")

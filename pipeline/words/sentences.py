@@ -232,6 +232,38 @@ def approval(meeting: Meeting) -> str:
     return f"Procès-verbal arrêté en séance du {french.date_short(meeting.approved_on)}"
 
 
+def list_posted(meeting: Meeting) -> str:
+    """ "Affichée le 2 décembre 2022" once « Affichée le » is given, else the
+    dotted line left for it."""
+    if meeting.posted_on is None:
+        return LIST_POSTED
+    return f"Affichée le {french.date_short(meeting.posted_on)}"
+
+
+def list_online(meeting: Meeting) -> str:
+    """ "Mise en ligne le 2 décembre 2022 par Jean-Marc BELLANGER, Le
+    Président" once « Mise en ligne le » is given (R2131-1: the date of the
+    online publication, the name and quality of its author), else the
+    dotted line left for it."""
+    if meeting.online_on is None:
+        return LIST_ONLINE
+    president = meeting.member(meeting.president)
+    return (
+        f"Mise en ligne le {french.date_short(meeting.online_on)} par {president.name}, "
+        f"{president_role(president.feminine)}"
+    )
+
+
+def certification(meeting: Meeting) -> list[str]:
+    """The certification block of an extract: « Publié le » takes the date of
+    « Mise en ligne le » when given; the transmission keeps its dotted line
+    (the acknowledgements come later, issue 18)."""
+    lines = list(CERTIFICATION)
+    if meeting.online_on is not None:
+        lines[2] = f"Publié le {french.date_short(meeting.online_on)}"
+    return lines
+
+
 def closing(meeting: Meeting) -> str:
     """ "La séance est levée à 19h00." ("" without a closing hour)."""
     return f"La séance est levée à {french.hour(meeting.closing)}." if meeting.closing else ""
