@@ -259,7 +259,19 @@ def _with(rows: list[list], row: int, column: int, value) -> list[list]:
             _with(TARIFS, 2, 3, "-0,05"),
             CONTRIBUTIONS,
             None,
-            "tarifs.xlsx, feuille « Tarifs », cellule D3 (colonne « Tarif HT ») : montant négatif « -0,05 »",
+            (
+                "tarifs.xlsx, feuille « Tarifs », cellule D3 (colonne « Tarif HT ») : montant négatif "
+                "« -0,05 » : attendu un nombre positif ou nul."
+            ),
+        ),
+        (
+            TARIFS,
+            _with(CONTRIBUTIONS, 2, 3, -450),
+            None,
+            (
+                "tarifs.xlsx, feuille « Contributions », cellule D3 (colonne « Quantité ») : quantité "
+                "négative « -450 » : attendu un nombre positif ou nul."
+            ),
         ),
         (
             _with(TARIFS, 2, 3, "gratuit"),

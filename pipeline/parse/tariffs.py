@@ -19,15 +19,9 @@ def _money(row: Row, key: str, report: Report) -> Decimal | None:
     cell = row.cells.get(key)
     if cell is None:
         return None
-    value = values.decimal(cell, report, "un montant en euros")
-    if value is not None and value < 0:
-        report.error(
-            cell.place,
-            f"montant négatif « {values.shown(cell.value)} » : attendu un nombre positif ou nul.",
-            code="tariff.negative-amount",
-        )
-        return None
-    return value
+    return values.non_negative(
+        cell, report, "un montant en euros", "montant négatif", "tariff.negative-amount"
+    )
 
 
 def parse_tariffs(sheet: Sheet, report: Report) -> list[Tariff]:
@@ -98,14 +92,13 @@ def parse_contributions(
         )
         quantity = None
         if quantity_cell is not None:
-            quantity = values.decimal(quantity_cell, report, "une quantité (nombre)")
-            if quantity is not None and quantity < 0:
-                report.error(
-                    quantity_cell.place,
-                    f"quantité négative « {values.shown(quantity_cell.value)} ».",
-                    code="contribution.negative-quantity",
-                )
-                quantity = None
+            quantity = values.non_negative(
+                quantity_cell,
+                report,
+                "une quantité (nombre)",
+                "quantité négative",
+                "contribution.negative-quantity",
+            )
         if None in (payer, service, category, quantity):
             continue
         pair = tariff_key(values.text(service), values.text(category))

@@ -93,6 +93,21 @@ def whole(cell: Cell, report: Report, minimum: int = 0) -> int | None:
     return int(number)
 
 
+def non_negative(cell: Cell, report: Report, what: str, negative: str, code: str) -> Any:
+    """A decimal number (``what``: « un montant en euros »…) that is not
+    negative; None, reported, when it is not a number or is negative
+    (``negative``: how the message names it, « montant négatif »)."""
+    value = decimal(cell, report, what)
+    if value is not None and value < 0:
+        report.error(
+            cell.place,
+            f"{negative} « {shown(cell.value)} » : attendu un nombre positif ou nul.",
+            code=code,
+        )
+        return None
+    return value
+
+
 _DATE_FR = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 _DATE_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 
