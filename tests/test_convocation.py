@@ -437,6 +437,13 @@ def test_the_agenda_opens_with_the_approval_of_the_previous_minutes(tmp_path: Pa
     assert agenda[agenda.index(line) + 1] == "I – Administration", agenda
     letter = docx_text(out / NAME / "convocation" / "convocations" / "ernest-candela.docx")
     assert letter[letter.index(line) - 1] == "L’ordre du jour est le suivant\u00a0:", letter
+    from icalendar import Calendar
+
+    (event,) = Calendar.from_ical((out / NAME / "convocation" / "seance.ics").read_bytes()).walk(
+        "VEVENT"
+    )
+    description = str(event["description"]).splitlines()
+    assert description[1:3] == [line, "I – Administration"], description
 
 
 def test_no_approval_line_without_previous_minutes(pack: Path) -> None:

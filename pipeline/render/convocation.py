@@ -255,6 +255,7 @@ def calendar(meeting: Meeting) -> bytes:
     if place:
         event.add("location", place)
     agenda = [p for part in agenda_parts(meeting) for p in [part["intitule"], *part["points"]]]
-    event.add("description", "\n".join([sentences.body_heading(meeting), *agenda]))
+    approval = [words.approval_item(meeting)] if meeting.previous_minutes else []
+    event.add("description", "\n".join([sentences.body_heading(meeting), *approval, *agenda]))
     cal.add_component(event)
     return cal.to_ical()
