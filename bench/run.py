@@ -17,7 +17,10 @@ Generates its inputs (bench/generate.py) into a temporary folder, or into
 - a 100,000-row ``Votes`` sheet read by ``sources.read_workbook``;
 - the seed meeting built by the whole command;
 - 200 seed-sized meetings built one at a time and with ``--jobs N``, and
-  whether both outputs are the same bytes.
+  whether both outputs are the same bytes;
+- the register of a year of 12 Paris-scale meetings (``make-minutes
+  registre``, issue 19), without PDF, and its ratio to building the 12
+  meetings' extracts (12 times those of the Paris meeting, measured above).
 
 Short measurements are repeated (``--repeat``, 3 by default) and the best
 is kept; the naive loop and the 200-meeting builds run once. Peak memory is
@@ -63,6 +66,9 @@ MEETINGS_PER_SECOND = 15.0
 PDF_VS_SOFFICE = 0.6  # Paris with --pdf / plain soffice in batches of 200, one process
 SEED_PDF_WALL = 4.0  # s, the sample with --pdf, LibreOffice start included
 SOFFICE_BATCH = 200  # the baseline's batch: plain « soffice --convert-to » over 200 files
+YEAR_MEETINGS = 12  # the register of a year: 12 Paris-scale meetings (issue 19)
+YEAR_WALL = 60.0  # s, without PDF
+YEAR_MEMORY = 1000  # MB
 
 # Runs a command and reports its wall time and the peak memory of its
 # largest process; the probe itself starts before the clock does.
@@ -424,6 +430,7 @@ class Measures:
     serial: Run
     many: Run | None
     pdf: PdfMeasures | None = None  # None: no LibreOffice here
+    year: Run | None = None  # the register of YEAR_MEETINGS Paris-scale meetings
 
 
 @dataclass
@@ -553,15 +560,54 @@ def measure(folder: Path, args: argparse.Namespace) -> Measures:
         serial,
         many,
         measure_pdf(g, scratch, jobs),
+        year=measure_year(g, scratch, jobs),
     )
+
+
+def write_year(paris: Path, data: Path, meetings: int = YEAR_MEETINGS) -> Path:
+    """``meetings`` copies of the Paris meeting, one a month of 2024, each
+    dated, convened, numbered (``C{AAAA}{MM}_{NNN}``: no act number twice)
+    and approving the minutes of the one before, as a clerk's year would."""
+    import openpyxl
+
+    (source,) = [p for p in paris.iterdir() if p.is_dir()]
+    for k in range(meetings):
+        day = dt.date(2024, k + 1, 14)
+        folder = data / f"{day:%Y-%m-%d}-comite-syndical"
+        shutil.copytree(source, folder, dirs_exist_ok=True)
+        book = openpyxl.load_workbook(folder / "seance.xlsx")
+        fields = {
+            "Date": day,
+            "Date de convocation": day - dt.timedelta(days=10),
+            "Numérotation": "C{AAAA}{MM}_{NNN}",
+            "Procès-verbal précédent": dt.date(2024, k, 14) if k else dt.date(2023, 12, 12),
+        }
+        for row in book.active.iter_rows(min_row=2):
+            value = fields.get(row[0].value)
+            if isinstance(value, str):
+                row[1].value = value
+            elif value is not None:
+                row[1].value = dt.datetime(value.year, value.month, value.day)
+        book.save(folder / "seance.xlsx")
+    return data
+
+
+def measure_year(g: Any, scratch: Path, jobs: int) -> Run:
+    """The register of a year of Paris-scale meetings, the whole command, once."""
+    say(f"registre d’une année de {YEAR_MEETINGS} séances « Paris », commande entière")
+    data = write_year(g.paris, scratch / "annee")
+    args = ["registre", "2024", "--data", str(data), "--output", str(scratch / "registre")]
+    return command([*args, "--jobs", str(jobs)] if accepts_jobs() else args, scratch)
 
 
 def bench(folder: Path, args: argparse.Namespace) -> Table:
     m = measure(folder, args)
     table = Table(evaluate=args.scale == 1)
-    for rows in (stage_rows, paris_rows, reading_rows, lot_rows, pdf_rows):
+    for rows in (stage_rows, paris_rows, reading_rows, lot_rows, pdf_rows, year_rows):
         rows(table, m)
     runs = [(m.paris, "séance « Paris »"), (m.seed, "séance d’exemple"), (m.serial, "lot")]
+    if m.year is not None:
+        runs.append((m.year, "registre de l’année"))
     if m.pdf is not None:
         runs += [(m.pdf.paris, "séance « Paris » avec --pdf"), (m.pdf.seed, "exemple avec --pdf")]
     for run, what in runs:
@@ -723,6 +769,33 @@ def pdf_rows(table: Table, m: Measures) -> None:
             f"< {seconds(SEED_PDF_WALL)}",
             d.seed.wall < SEED_PDF_WALL,
         )
+
+
+def year_rows(table: Table, m: Measures) -> None:
+    """The register of a year (issue 19), against building its extracts."""
+    if m.year is None:
+        return
+    items = YEAR_MEETINGS * (len(m.g.plan.deliberations) - 1)
+    table.add(
+        f"Registre d’une année : {YEAR_MEETINGS} séances « Paris », "
+        f"{number(items, 0)} délibérations, sans PDF (make-minutes registre)"
+    )
+    if m.year.code:
+        table.add("  durée", failure(m.year), f"< {seconds(YEAR_WALL)}", False)
+        return
+    table.add("  durée", seconds(m.year.wall), f"< {seconds(YEAR_WALL)}", m.year.wall < YEAR_WALL)
+    table.add(
+        "  mémoire maximale",
+        megabytes(m.year.peak),
+        f"< {number(YEAR_MEMORY, 0)} Mo",
+        m.year.peak < YEAR_MEMORY * 1e6,
+    )
+    extracts = YEAR_MEETINGS * m.stages.extracts_time
+    table.add(
+        f"  rapport aux extraits des {YEAR_MEETINGS} séances ({YEAR_MEETINGS} × "
+        f"{seconds(m.stages.extracts_time)})",
+        number(m.year.wall / extracts),
+    )
 
 
 def positive(text: str) -> int:

@@ -22,10 +22,12 @@ from pathlib import Path
 from typing import Any, NamedTuple, TypeVar
 
 from pipeline import output, parse
-from pipeline.law import approval, checks
+from pipeline.law import approval, checks, publication
+from pipeline.law.acts import act_uses, report_clashes
 from pipeline.law.checks import Analysis
 from pipeline.model import Meeting
 from pipeline.parse.approval import approvals as later_approvals
+from pipeline.parse.approval import neighbour_acts
 from pipeline.problems import Place, Problem, Report, Severity
 from pipeline.read.sources import MeetingSource, read_workbook
 from pipeline.render import contexts, opendata, pdf
@@ -122,10 +124,14 @@ def read_and_check(
     """A meeting read, parsed and checked against the law (presence,
     proxies, quorum, votes); None when anything is wrong (every problem is
     in ``report``). The law also checks a meeting read in part, so that its
-    problems come with the reading errors (:class:`parse.Reading`)."""
+    problems come with the reading errors (:class:`parse.Reading`), and
+    that no other meeting of the body in its data folder gives one of its
+    act numbers (the others are read only when it has some)."""
     reading = timed("parse", parse.read_meeting, source, report)
     if reading.meeting is None:
         return None
+    if mine := act_uses(reading.meeting.deliberations):
+        report_clashes(mine, reading.meeting.body, neighbour_acts(source), report)
     analysis = timed("analyse", checks.analyse, reading.meeting, report, reading.doubtful)
     return None if analysis is None else (reading.meeting, analysis)
 
@@ -168,6 +174,7 @@ def prepare(
         return prepared
     meeting, analysis = checked
     meeting = approved(meeting, source)
+    publication.check_minutes_online(meeting, report)  # L2121-15: needs the approval's date
     when = dt.datetime.combine(meeting.date, meeting.opening)
     templates = meeting_templates(source, templates)  # this meeting's own come first
     logo = meeting_logo(source.folder, templates, report)
@@ -234,10 +241,14 @@ def default_jobs() -> int:
 class Pack(NamedTuple):
     """What a build makes of each meeting: ``prepare(source, templates,
     compiled)`` reads and renders it; ``under``, the sub-folder of its output
-    folder it is written in, with a manifest of its own ("" : the folder)."""
+    folder it is written in, with a manifest of its own ("" : the folder);
+    ``finish(prepared)``, when given, runs on each meeting of a run with PDFs
+    once they are made, before it is written (the préfecture pack checks and
+    keeps its PDFs: :mod:`pipeline.commands.prefecture`)."""
 
     prepare: Callable[..., Prepared]
     under: str = ""
+    finish: Callable[[Prepared], None] | None = None
 
 
 MINUTES = Pack(prepare)  # what a build makes by default: the minutes and their documents
@@ -284,6 +295,14 @@ def build_all(
     no PDF to wait for, a meeting's documents never wait for the others'
     (nor stay in memory while they are made)."""
     return _each(sources, jobs, done, _build_task, templates, out_dir, force, pack or MINUTES)
+
+
+def each_meeting(sources: list[MeetingSource], jobs: int, task: Callable[..., T], *args) -> list:
+    """``task(source, compiled templates, *args)`` for each meeting, each in a
+    worker process as a build reads them (:func:`_each`): its result, that of
+    a meeting whose reader died (a :class:`MeetingResult`), or the exception
+    a bug raised. ``make-minutes registre`` reads the meetings of a year so."""
+    return _each(sources, jobs, lambda source: None, task, *args)
 
 
 def _prepare_task(
@@ -572,6 +591,12 @@ def run(
     prepared = [r for r in results if isinstance(r, Prepared)]
     progress(0, Stage.PDF)
     add_pdfs(prepared, jobs, lambda k, n: progress(0, Stage.PDF, f"{k} sur {n}"))
+    for i, result in enumerate(results):
+        if pack.finish is not None and isinstance(result, Prepared):
+            try:
+                pack.finish(result)
+            except Exception as exc:  # noqa: BLE001 - a bug must not hide the others
+                results[i] = exc
     progress(1)
     for i, result in enumerate(results):
         if not isinstance(result, Prepared):

@@ -28,6 +28,9 @@ SUMMARIES = {
     "new": "Crée une réunion avec des classeurs vierges.",
     "fields": "Liste les variables des modèles, ou vérifie un modèle.",
     "convocation": "Écrit la convocation, l’ordre du jour et les documents d’avant la séance.",
+    "site": "Écrit le site de publication des actes (output/site/).",
+    "prefecture": "Écrit le dossier des actes à transmettre à la préfecture (PDF/A, actes.csv).",
+    "registre": "Écrit le registre des délibérations d’une année et ses données ouvertes.",
 }
 
 
@@ -143,19 +146,12 @@ def build(
     Avec plusieurs réunions, une barre de progression (dans un terminal) puis
     un tableau : documents écrits, avertissements et problèmes de chacune.
     """
-    parent = ctx.obj or {}
-    force = force or parent.get("force", False)
-    with_pdf = with_pdf or parent.get("with_pdf", False)
-    watch = watch or parent.get("watch", False)
-    jobs = jobs or parent.get("jobs") or default_jobs()
+    force, with_pdf, jobs = _run_options(ctx, force, with_pdf, jobs)
+    watch = watch or (ctx.obj or {}).get("watch", False)
     meetings, folders, output = _setup(ctx, data, output, templates, empty_ok=watch)
-    if with_pdf and not pdf.soffice():
-        click.echo(pdf.INSTALL, err=True)
-        sys.exit(2)
-    steps = builder.steps(len(meetings), with_pdf)
-    with console.progress(steps, len(meetings), with_pdf) as progress:
-        found = builder.run(meetings, folders, output, force, with_pdf, jobs, progress)
-    results = [console.settled(s.name, result) for s, result in zip(meetings, found, strict=True)]
+    if with_pdf:
+        _needs_libreoffice()
+    results = _run(meetings, folders, output, force, with_pdf, jobs)
     for result in results:
         console.report(result)
     if len(results) > 1:
@@ -179,6 +175,41 @@ def build(
 
 def _data_folder(ctx: click.Context, data: Path | None) -> Path:
     return data or (ctx.obj or {}).get("data") or Path("data")
+
+
+def _run_options(
+    ctx: click.Context, force: bool, with_pdf: bool, jobs: int | None
+) -> tuple[bool, bool, int]:
+    """--force, --pdf and --jobs, given to the command or to ``make-minutes``."""
+    parent = ctx.obj or {}
+    return (
+        force or parent.get("force", False),
+        with_pdf or parent.get("with_pdf", False),
+        jobs or parent.get("jobs") or default_jobs(),
+    )
+
+
+def _needs_libreoffice(message: str = pdf.INSTALL, code: int = 2) -> None:
+    """Exits with ``message`` when LibreOffice cannot be found."""
+    if not pdf.soffice():
+        click.echo(message, err=True)
+        sys.exit(code)
+
+
+def _run(
+    meetings: list[MeetingSource],
+    folders: list[Path],
+    output: Path,
+    force: bool,
+    with_pdf: bool,
+    jobs: int,
+    pack: builder.Pack | None = None,
+) -> list[MeetingResult]:
+    """:func:`pipeline.build.run` with its progress bar: each meeting's result."""
+    steps = builder.steps(len(meetings), with_pdf)
+    with console.progress(steps, len(meetings), with_pdf) as progress:
+        found = builder.run(meetings, folders, output, force, with_pdf, jobs, progress, pack=pack)
+    return [console.settled(s.name, result) for s, result in zip(meetings, found, strict=True)]
 
 
 def _setup(
@@ -370,24 +401,162 @@ def convocation(
     """
     from pipeline.commands import convocation as pack
 
-    parent = ctx.obj or {}
-    force = force or parent.get("force", False)
-    with_pdf = with_pdf or parent.get("with_pdf", False)
-    jobs = jobs or parent.get("jobs") or default_jobs()
+    force, with_pdf, jobs = _run_options(ctx, force, with_pdf, jobs)
     meetings, folders, output = _setup(ctx, data, output, templates)
     meetings = _chosen(meetings, names)
-    if with_pdf and not pdf.soffice():
-        click.echo(pdf.INSTALL, err=True)
-        sys.exit(2)
-    steps = builder.steps(len(meetings), with_pdf)
-    with console.progress(steps, len(meetings), with_pdf) as progress:
-        found = builder.run(
-            meetings, folders, output, force, with_pdf, jobs, progress, pack=pack.PACK
-        )
-    results = [console.settled(s.name, result) for s, result in zip(meetings, found, strict=True)]
+    if with_pdf:
+        _needs_libreoffice()
+    results = _run(meetings, folders, output, force, with_pdf, jobs, pack.PACK)
     for result in results:
         console.report(result)
     sys.exit(0 if all(r.ok for r in results) else 1)
+
+
+@main.command(context_settings=CONTEXT, short_help=SUMMARIES["site"])
+@_common
+@BUILD_OPTIONS[0]  # --force
+@BUILD_OPTIONS[2]  # --jobs
+@click.pass_context
+def site(
+    ctx: click.Context,
+    data: Path | None,
+    output: Path | None,
+    templates: Path | None,
+    force: bool,
+    jobs: int | None,
+):
+    """Écrit output/site/ : le site de publication des actes, à déposer sur
+    le site internet de l’organisme.
+
+    Construit d’abord chaque réunion de data/ comme make-minutes --pdf
+    (LibreOffice requis), puis écrit un index par année, une page par
+    réunion (ses documents et ses délibérations, chacune avec son PDF,
+    son résultat et sa date de mise en ligne) et, par année, le CSV des
+    délibérations (données ouvertes SCDL). Une réunion qui a des problèmes
+    n’est pas publiée : le site est écrit pour les autres (code de sortie 1).
+    """
+    from pipeline.commands import site as publication
+
+    force, _, jobs = _run_options(ctx, force, True, jobs)
+    meetings, folders, output = _setup(ctx, data, output, templates)
+    clash = publication.clash(meetings)
+    if clash:
+        click.echo(clash, err=True)
+        sys.exit(2)
+    _needs_libreoffice(publication.INSTALL, 1)  # as make-minutes prefecture
+    results = _run(meetings, folders, output, force, True, jobs)
+    for result in results:
+        console.report(result)
+    if len(results) > 1:
+        console.summary(results)
+    sys.exit(publication.publish(meetings, results, folders, output, force, jobs, click.echo))
+
+
+@main.command(context_settings=CONTEXT, short_help=SUMMARIES["prefecture"])
+@_common
+@BUILD_OPTIONS[0]  # --force
+@BUILD_OPTIONS[2]  # --jobs
+@click.argument("names", nargs=-1, metavar="[RÉUNION]…")
+@click.pass_context
+def prefecture(
+    ctx: click.Context,
+    data: Path | None,
+    output: Path | None,
+    templates: Path | None,
+    force: bool,
+    jobs: int | None,
+    names: tuple[str, ...],
+):
+    """Écrit, pour le contrôle de légalité, dans output/RÉUNION/prefecture/ :
+    l’extrait de chaque délibération en PDF/A, nommé d’après son numéro
+    d’acte (B2022_017.pdf), et actes.csv, une ligne par acte avec ce que
+    demande la plateforme de télétransmission (nature, numéro, objet, date,
+    classification, fichier).
+
+    Chaque délibération doit avoir un numéro d’acte et une matière ; avec
+    data/classification.xml (la classification de la préfecture), sa matière
+    doit en être. LibreOffice est requis. Une réunion qui a des problèmes n’a
+    rien d’écrit. Sans nom de réunion, toutes celles de data/.
+    """
+    from pipeline.commands import prefecture as pack
+
+    force, _, jobs = _run_options(ctx, force, True, jobs)
+    meetings, folders, output = _setup(ctx, data, output, templates)
+    meetings = _chosen(meetings, names)
+    _needs_libreoffice(pack.INSTALL, 1)
+    results = _run(meetings, folders, output, force, True, jobs, pack.PACK)
+    for result in results:
+        line = pack.summary(result)
+        if line is None:
+            console.report(result)
+            continue
+        click.echo(line)
+        for copy in result.kept:
+            click.echo(f"  - votre version modifiée est gardée dans {copy.name}")
+        for problem in result.problems:
+            click.echo(f"  - {problem}")
+    sys.exit(0 if all(r.ok for r in results) else 1)
+
+
+def _year(ctx: click.Context, param: click.Parameter, value: str) -> int:
+    """ANNÉE: a year of four figures, else a French usage error."""
+    if not (value.isdigit() and len(value) == 4 and 1900 <= int(value) <= 2999):
+        raise click.BadParameter(
+            f"« {value} » n’est pas une année : tapez-la en quatre chiffres, par exemple "
+            "« make-minutes registre 2022 ».",
+            ctx=ctx,
+            param=param,
+        )
+    return int(value)
+
+
+@main.command(context_settings=CONTEXT, short_help=SUMMARIES["registre"])
+@_common
+@_building_now
+@click.argument("year", metavar="ANNÉE", callback=_year)
+@click.pass_context
+def registre(
+    ctx: click.Context,
+    data: Path | None,
+    output: Path | None,
+    templates: Path | None,
+    force: bool,
+    with_pdf: bool,
+    jobs: int | None,
+    year: int,
+):
+    """Écrit dans output/registre-ANNÉE/ le registre des délibérations de
+    l’année (registre.docx, et sa copie PDF/A avec --pdf) et ses données
+    ouvertes (deliberations-ANNÉE.csv, au format SCDL).
+
+    Le registre reprend, dans l’ordre des dates, chaque délibération des
+    réunions de data/ datées de cette année, puis, après chaque séance, son
+    feuillet de clôture à signer ; il finit par les tables par date, par
+    objet et par matière. Les feuillets sont numérotés sur toute l’année.
+    Une réunion de l’année qui a des problèmes n’est pas incluse : elle est
+    listée, avec ses problèmes, en première page et à l’écran, et le code de
+    sortie est 1.
+    """
+    from pipeline.commands import registre as register
+
+    force, with_pdf, jobs = _run_options(ctx, force, with_pdf, jobs)
+    meetings, folders, output = _setup(ctx, data, output, templates)
+    if with_pdf:
+        _needs_libreoffice()
+    data_folder = _data_folder(ctx, data)
+    sys.exit(
+        register.run(
+            data_folder,
+            meetings,
+            folders,
+            output,
+            year,
+            force,
+            with_pdf,
+            jobs,
+            click.echo,
+        )
+    )
 
 
 def entry() -> None:

@@ -496,6 +496,19 @@ FIELDS: dict[str, Field] = {
             "donne le lien de chaque délibération (DELIB_URL) des données ouvertes.",
         ),
         Field(
+            "Code préfecture",
+            hint="Code de la préfecture qui exerce le contrôle de légalité : PREF080 (préfecture "
+            "de la Somme), SPREF0802 (sous-préfecture), PREF02A (Corse-du-Sud) ; donne PREF_ID "
+            "des données ouvertes pour les actes dont l’accusé de réception est déposé.",
+        ),
+        Field(
+            "Procès-verbal mis en ligne le",
+            hint="Date de la mise en ligne du procès-verbal une fois arrêté (JJ/MM/AAAA, CGCT "
+            "L2121-15 : dans la semaine qui suit la séance qui l’a arrêté) ; le procès-verbal "
+            "porte alors « Mis en ligne le… ».",
+            kind="date",
+        ),
+        Field(
             "Quorum",
             hint="« présents » (CGCT L2121-17) ou « présents ou représentés » si les statuts "
             "le disent.",

@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 MANIFEST = ".make-minutes.json"
-SUFFIXES = (".docx", ".pdf", ".csv", ".ics")  # what the tool writes: other names are not its own
+SUFFIXES = (".docx", ".pdf", ".csv", ".ics", ".html", ".css")  # what the tool writes (.html,
+# .css: the publication site, output/site/); other names are not its own
 MAX_MANIFEST_BYTES = 16 << 20  # a manifest of 1,000 extracts is 150 KB: beyond, not ours
 
 

@@ -134,6 +134,16 @@ class ExposeFile:
 
 
 @dataclass(frozen=True)
+class Acknowledgement:
+    """A préfecture's ARActe, read from ``data/<meeting>/accuses/``."""
+
+    number: str  # the act number (NumeroInterne, else the 4th part of IDActe)
+    received: dt.date  # DateReception
+    act_id: str  # IDActe: "080-200000008-20221205-B2022_017-DE"
+    file: str  # "accuses/xyz.xml", for messages
+
+
+@dataclass(frozen=True)
 class Deliberation:
     number: int
     title: str
@@ -147,8 +157,12 @@ class Deliberation:
     withdrawn: tuple[str, ...] = ()  # member keys who leave the room for this item
     presiding: str | None = None  # member key, when not the president
     act_number: str = ""
+    # The « Numérotation » cell (Séance) the act number was made from; None when typed.
+    numbering: Place | None = None
     subject: str = ""  # Matière (ACTES)
     expose_file: ExposeFile | None = None  # then ``expose`` is empty
+    # The préfecture's acknowledgement (accuses/*.xml) matched by act number.
+    acknowledgement: Acknowledgement | None = None
 
 
 @dataclass(frozen=True)
@@ -245,6 +259,11 @@ class Meeting:
     online_on: dt.date | None = None
     posted_on: dt.date | None = None
     publication_url: str = ""
+    # « Code préfecture » (PREF_ID of the SCDL: PREF080, SPREF0801, SGAR080) or "".
+    prefecture_code: str = ""
+    # « Procès-verbal mis en ligne le » (L2121-15, R2131-1), or None.
+    minutes_online_on: dt.date | None = None
+    minutes_online_place: Place | None = None  # its cell, for the check of L2121-15
     tariffs: tuple[Tariff, ...] = ()
     contributions: tuple[Contribution, ...] = ()
 

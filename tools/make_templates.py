@@ -123,6 +123,18 @@ Context used by the extract: titre, seance_titre, organisme, preambule,
 effectifs[], quorum, d (one deliberation, the same fields as the minutes'
 parties[].deliberations[], printed by the same add_deliberation), arrete,
 signatures[].role / .nom, certification[].
+
+``registre.docx`` (make-minutes registre ANNÉE) is built by
+build_register: a first section (the title, the meetings left out), one
+section per meeting (``for seance in seances``: its deliberations printed by
+add_deliberation, each heading in a bookmark ``d.signet``, then its closing
+sheet, style "Feuillet de clôture", a new page), ended by an empty
+paragraph in style "Saut de section" that carries the section break; then
+the tables, whose "Feuillet" cells are PAGEREF fields to the bookmarks.
+The header prints ``{{ organisme }} – {{ entete }}`` (each meeting's
+section gets a copy with its own title: pipeline/render/registre.py), the
+footer « … – feuillet N » with a PAGE field never restarted, and the
+settings ask Word to update the fields on opening (w:updateFields).
 """
 
 from __future__ import annotations
@@ -961,15 +973,16 @@ def add_members_by_college(doc: DocumentObject) -> None:
     )
 
 
-def add_signatures(doc: DocumentObject) -> None:
+def add_signatures(doc: DocumentObject, prefix: str = "") -> None:
     """`arrete` (omitted when ""), then the signatories of `signatures`
     ({role, nom}) two by two: the roles on one line, the names on the next,
     each centred on its half of the page by a tab stop; a signatory alone
     on its line is centred. Paragraphs, not a table, so that a tagged PDF
     does not read them as a data table. Every paragraph is kept with the
-    next, so the block stays on one page. Nothing when the list is empty."""
-    add_optional(doc, "arrete", "Arrêté")
-    tag(doc, "for rang in signatures|batch(2)")
+    next, so the block stays on one page. Nothing when the list is empty.
+    ``prefix``: where both are (« s. », a meeting of the register)."""
+    add_optional(doc, prefix + "arrete", "Arrêté")
+    tag(doc, f"for rang in {prefix}signatures|batch(2)")
     tag(doc, "if rang|length == 2")
     text(doc, "\t{{ rang[0].role }}\t{{ rang[1].role }}", "Signature rôles")
     text(doc, "\t{{ rang[0].nom }}\t{{ rang[1].nom }}", "Signature noms")
@@ -1433,6 +1446,212 @@ def build_draft_body(doc: DocumentObject) -> None:
     tag(doc, "endif")
 
 
+# --------------------------------------------------------------------------
+# The register of deliberations (make-minutes registre ANNÉE)
+# --------------------------------------------------------------------------
+
+REGISTER_COLUMNS = [
+    Column("Date", "t.date", Cm(3.4)),
+    Column("N°", "t.numero", Cm(0.9)),
+    Column("N°\u00a0d’acte", "t.numero_acte", Cm(3.0)),
+    Column("Objet", "t.titre", Cm(7.8)),
+    Column("Feuillet", "t.signet", Cm(1.9)),  # its cell: a PAGEREF field
+]
+CLOSING_COLUMNS = [  # the closing sheet's list of the meeting's deliberations
+    Column("N°", "c.numero", Cm(1.1)),
+    Column("N°\u00a0d’acte", "c.numero_acte", Cm(3.4)),
+    Column("Objet", "c.titre", Cm(12.5)),
+]
+
+
+def setup_register_styles(doc: DocumentObject) -> None:
+    """The extract's styles (a deliberation, the signatures), the list's
+    table, and the register's own: Feuillet de clôture (a new page), Membre
+    présent, Saut de section (the empty paragraph that ends each section)."""
+    setup_deliberation_styles(doc)
+    setup_signature_styles(doc)
+    setup_list_styles(doc)
+    setup_minutes_styles(doc)
+    _cell_style(doc, "Montant", "Montant", align=WD_ALIGN_PARAGRAPH.RIGHT)
+    closing = _paragraph_style(
+        doc, "Feuillet de clôture", style_id="FeuilletCloture", base="Title", next_style="Normal"
+    )
+    closing.paragraph_format.page_break_before = True
+    _paragraph_style(
+        doc,
+        "Membre présent",
+        style_id="MembrePresent",
+        align=WD_ALIGN_PARAGRAPH.LEFT,
+        before=0,
+        after=6,
+        contextual=True,
+        indent=Cm(0.75),
+    )
+    _paragraph_style(doc, "Saut de section", style_id="SautDeSection", size=1, before=0, after=0)
+    _paragraph_style(
+        doc,
+        "Header",
+        size=8,
+        color=RGBColor(0x59, 0x59, 0x59),
+        align=WD_ALIGN_PARAGRAPH.CENTER,
+        before=0,
+        after=0,
+    )
+
+
+def _end_section(doc: DocumentObject, with_header_footer: bool) -> None:
+    """An empty paragraph that ends a section (the next one starts a page):
+    it carries a copy of the document's page setup; without its header and
+    footer references, the section keeps those of the one before."""
+    from copy import deepcopy
+
+    paragraph = doc.add_paragraph("", style="Saut de section")
+    sect_pr = deepcopy(doc.sections[-1]._sectPr)
+    if not with_header_footer:
+        for ref in sect_pr.findall(qn("w:headerReference")) + sect_pr.findall(
+            qn("w:footerReference")
+        ):
+            sect_pr.remove(ref)
+    paragraph._p.get_or_add_pPr().append(sect_pr)
+
+
+def _bookmark(paragraph: Paragraph, name: str, number: str) -> None:
+    """The whole paragraph in a bookmark (its tables' PAGEREF fields point to it)."""
+    start = OxmlElement("w:bookmarkStart")
+    start.set(qn("w:id"), number)
+    start.set(qn("w:name"), name)
+    end = OxmlElement("w:bookmarkEnd")
+    end.set(qn("w:id"), number)
+    first_run = paragraph._p.find(qn("w:r"))
+    first_run.addprevious(start)
+    paragraph._p.append(end)
+
+
+def add_register_table(doc: DocumentObject, loop: str) -> None:
+    """A table of the register: date, N°, act number, title, and the sheet
+    of the deliberation, a PAGEREF field Word and LibreOffice compute."""
+    table = add_loop_table(doc, REGISTER_COLUMNS, loop, "Tableau délibérations")
+    cell = table.rows[2].cells[-1]
+    paragraph = cell.paragraphs[0]
+    for run in list(paragraph.runs):
+        run._r.getparent().remove(run._r)
+    paragraph.style = "Montant"
+    add_page_field(paragraph, "PAGEREF {{ t.signet }} \\h", "…")
+    _finish_loop_table(table)
+
+
+def build_register_body(doc: DocumentObject) -> None:
+    """The register of a year: a first page (and the meetings left out), each
+    meeting in a section of its own (its header names it) with its
+    deliberations and its closing sheet, then the tables by date, title and
+    subject. The footer numbers the sheets across the whole year."""
+    add_letterhead(doc)
+    text(doc, "{{ titre }}", "Title")
+    add_optional(doc, "sous_titre", "Subtitle")
+    add_optional(doc, "introduction")
+    tag(doc, "if non_incluses")
+    text(doc, "{{ non_incluses_intitule }}", "Heading 1")
+    tag(doc, "for r in non_incluses")
+    text(doc, "{{ r.reunion }}", "Heading 2")
+    add_each(doc, "r.problemes", "List Bullet", item="pb")
+    tag(doc, "endfor")
+    tag(doc, "endif")
+    _end_section(doc, with_header_footer=True)
+
+    tag(doc, "for seance in seances")
+    text(doc, "{{ seance.titre }}", "Title")
+    add_optional(doc, "seance.preambule")
+    add_each(doc, "seance.effectifs", "Effectifs", item="e")
+    add_optional(doc, "seance.quorum", "Quorum")
+    tag(doc, "for d in seance.deliberations")
+    add_deliberation(doc)
+    heading = next(p for p in reversed(doc.paragraphs) if p.text == "{{ d.intitule }}")
+    _bookmark(heading, "{{ d.signet }}", "{{ d.signet_id }}")
+    tag(doc, "endfor")
+    text(doc, "{{ seance.cloture.titre }}", "Feuillet de clôture")
+    text(doc, "{{ seance.cloture.phrase }}")
+    tag(doc, "if seance.cloture.deliberations")
+    _finish_loop_table(
+        add_loop_table(
+            doc,
+            CLOSING_COLUMNS,
+            "c in seance.cloture.deliberations",
+            "Tableau délibérations",
+        )
+    )
+    tag(doc, "endif")
+    text(doc, "{{ seance.cloture.presents_intitule }}", "Intitulé")
+    add_each(doc, "seance.cloture.presents", "Membre présent", item="membre")
+    add_optional(doc, "seance.cloture.levee", "Clôture")
+    add_signatures(doc, "seance.cloture.")
+    _end_section(doc, with_header_footer=False)
+    tag(doc, "endfor")
+
+    for title, loop in (
+        ("{{ titre_par_date }}", "t in par_date"),
+        ("{{ titre_par_titre }}", "t in par_titre"),
+    ):
+        text(doc, title, "Heading 1")
+        tag(doc, f"if {loop.split(' in ')[1]}")
+        add_register_table(doc, loop)
+        tag(doc, "endif")
+    text(doc, "{{ titre_par_matiere }}", "Heading 1")
+    tag(doc, "for m in par_matiere")
+    text(doc, "{{ m.matiere }}", "Heading 2")
+    add_register_table(doc, "t in m.deliberations")
+    tag(doc, "endfor")
+
+
+def setup_register_page(doc: DocumentObject) -> None:
+    """The register's header (the body, and the meeting of the section:
+    ``entete`` is replaced in each meeting's section by its date) and its
+    footer (« Registre des délibérations 2022 – feuillet 37 »); Word asks to
+    update the fields (the tables' sheets) when it opens the document."""
+    section = doc.sections[0]
+    header = section.header
+    header.is_linked_to_previous = False
+    paragraph = header.paragraphs[0]
+    paragraph.style = doc.styles["Header"]
+    paragraph.add_run("{{ organisme }} – {{ entete }}")
+    footer = section.footer.paragraphs[0]
+    for run in list(footer.runs):
+        run._r.getparent().remove(run._r)
+    footer.add_run("{{ titre }} {{ annee }} – feuillet ")
+    add_page_field(footer, "PAGE", "1")
+    settings = doc.settings.element
+    update = OxmlElement("w:updateFields")
+    update.set(qn("w:val"), "true")
+    settings.insert_element_before(
+        update,
+        "w:hdrShapeDefaults",
+        "w:footnotePr",
+        "w:endnotePr",
+        "w:compat",
+        "w:docVars",
+        "w:rsids",
+        "m:mathPr",
+        "w:attachedSchema",
+        "w:themeFontLang",
+        "w:clrSchemeMapping",
+        "w:doNotIncludeSubdocsInStats",
+        "w:doNotAutoCompressPictures",
+        "w:forceUpgrade",
+        "w:captions",
+        "w:readModeInkLockDown",
+        "w:smartTagType",
+        "sl:schemaLibrary",
+        "w:shapeDefaults",
+        "w:doNotEmbedSmartTags",
+        "w:decimalSymbol",
+        "w:listSeparator",
+    )
+
+
+def build_register(doc: DocumentObject) -> None:
+    setup_register_page(doc)
+    build_register_body(doc)
+
+
 def new_document(
     setup_own_styles: Callable[[DocumentObject], None], heading: str = "{{ titre }}"
 ) -> DocumentObject:
@@ -1567,6 +1786,14 @@ TEMPLATES: dict[str, TemplateSpec] = {
         "Modèle de projet de délibération, un par point (make-minutes convocation).",
         "aucune",
         footer="{{ sous_titre }} – {{ titre }}",
+    ),
+    "registre.docx": TemplateSpec(
+        setup_register_styles,
+        build_register,
+        "Registre des délibérations",
+        "Modèle du registre des délibérations d’une année (make-minutes registre).",
+        "tr",
+        heading="{{ annee }}",
     ),
 }
 

@@ -78,7 +78,7 @@ def sample_contexts(source) -> dict[str, dict[str, Any]] | None:
     extract's for extrait.docx), or None when the meeting has errors."""
     from pipeline import build
     from pipeline.problems import Report
-    from pipeline.render import contexts, convocation
+    from pipeline.render import contexts, convocation, registre
 
     report = Report()
     try:
@@ -91,6 +91,7 @@ def sample_contexts(source) -> dict[str, dict[str, Any]] | None:
             out.setdefault(doc.template, doc.context)
         for doc in convocation.documents(meeting):  # make-minutes convocation
             out.setdefault(doc.template, doc.context)
+        out["registre.docx"] = registre.sample_context(source.name, meeting, analysis)
     except Exception:  # noqa: BLE001 - a meeting that cannot be read is no example
         return None
     return out

@@ -52,7 +52,8 @@ def number_acts(
                     code="act.duplicate-number",
                 )
             seen[number] = d.place
-        out.append(replace(d, act_number=number))
+        made = pattern_cell.place if column == "N°" and pattern_cell is not None else None
+        out.append(replace(d, act_number=number, numbering=made))
     return out
 
 

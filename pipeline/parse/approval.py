@@ -1,13 +1,20 @@
-"""The other meetings of a data folder, as far as the approval of minutes
-needs them: the « Séance » sheet of each, read for the minutes it approved
-(« Procès-verbal précédent ») and how (« Vote du procès-verbal précédent »).
+"""The other meetings of a data folder, as far as a meeting needs them:
+the « Séance » sheet of each, read for the minutes it approved
+(« Procès-verbal précédent ») and how (« Vote du procès-verbal précédent »),
+and the act numbers it gives (« Numéro d'acte » of « Délibérations », or
+« Numérotation » and « Premier numéro » of Séance: one number for the body,
+whatever the meeting, pipeline.law.acts).
 
-Only that sheet's fields are read, and each meeting once per run and per
-process as long as its files do not change (a data folder of two hundred
-meetings would otherwise read each of them two hundred times). Another
-meeting that cannot be read, or whose Séance has an error, is just not
-used: it must never break the meeting being built. So they are read in a
-child process: a workbook that kills the reader kills only that child.
+Only those sheets are read, of the rows only N° and Numéro d'acte, and each
+meeting once per run and per process as long as its files do not change (a
+data folder of two hundred meetings would otherwise read each of them two
+hundred times). Another meeting that cannot be read is just not used: it
+must never break the meeting being built. So they are read in a child
+process: a workbook that kills the reader kills only that child. One whose
+Séance has an error approves nothing; it still gives the act numbers that
+can be read (those of the rows whose N° reads, once its Organisme reads):
+the platform would refuse them just the same, and a clash said now saves a
+refusal later.
 """
 
 from __future__ import annotations
@@ -21,10 +28,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.contract import SHEETS
-from pipeline.model import VoteRecord
-from pipeline.parse.seance import read_seance, seance_fields
+from pipeline.law.acts import MeetingActs, act_uses
+from pipeline.model import Deliberation, VoteRecord
+from pipeline.parse import values
+from pipeline.parse.acts import number_acts
+from pipeline.parse.seance import Seance, read_seance, seance_fields
+from pipeline.parse.tables import table
 from pipeline.problems import Report
-from pipeline.read.sources import MeetingSource, find_meetings, read_workbook
+from pipeline.read.sources import MeetingSource, Sheet, find_meetings, read_workbook
 from pipeline.text import fold
 
 
@@ -39,8 +50,16 @@ class Approval:
     vote: VoteRecord
 
 
+@dataclass(frozen=True)
+class Neighbour:
+    """Another meeting of the data folder, as far as a meeting needs it."""
+
+    approval: Approval | None  # None: it approves no minutes, or its Séance has an error
+    acts: MeetingActs | None  # None: its Organisme cannot be read
+
+
 # (folder, each file with its size and modification time) → what it says
-_read: dict[tuple[Path, tuple[tuple[str, int, int], ...]], Approval | None] = {}
+_read: dict[tuple[Path, tuple[tuple[str, int, int], ...]], Neighbour | None] = {}
 # (folder, its modification time and its sub-folders') → the meetings it holds:
 # a meeting, or a workbook of one, added, removed or renamed changes one of them.
 _found: dict[tuple[Path, int, tuple[int, ...]], list[MeetingSource]] = {}
@@ -57,14 +76,13 @@ def _meetings(folder: Path) -> list[MeetingSource]:
 
 
 def neighbours(source: MeetingSource) -> list[MeetingSource]:
-    """The other meetings of the data folder of ``source``: its sibling
-    folders; for the meeting whose workbooks lie in data/ itself, the
-    meetings of data/'s sub-folders."""
+    """The other meetings of the data folder of ``source`` (the one it was
+    found in: never a folder above it): its sibling folders; for the
+    meeting whose workbooks lie in data/ itself, the meetings of data/'s
+    sub-folders."""
     try:
-        inside = [m for m in _meetings(source.folder) if m.folder != source.folder]
-        if inside:
-            return inside
-        return [m for m in _meetings(source.folder.parent) if m.folder != source.folder]
+        data = source.data or source.folder.parent
+        return [m for m in _meetings(data) if m.folder != source.folder]
     except OSError:
         return []
 
@@ -81,25 +99,25 @@ def _key(source: MeetingSource) -> tuple[Path, tuple[tuple[str, int, int], ...]]
         return None
 
 
-def _safe_approval(source: MeetingSource) -> Approval | None:
+def _safe_neighbour(source: MeetingSource) -> Neighbour | None:
     try:
-        return _approval(source)
+        return _neighbour(source)
     except Exception:  # noqa: BLE001 - another meeting's fault is not this one's
         return None
 
 
-def _read_apart(sources: list[MeetingSource]) -> list[Approval | None]:
-    """:func:`_approval` of each source, read in a child process (Linux):
+def _read_apart(sources: list[MeetingSource]) -> list[Neighbour | None]:
+    """:func:`_neighbour` of each source, read in a child process (Linux):
     a workbook of another meeting that kills the reader (python-calamine
     aborts the process on some crafted files, see pipeline/build.py) kills
     that child only. The child sends each result as soon as it has it; when
     it dies, the meeting it was reading is not used and a new child reads
     the rest. Elsewhere, the sources are read in this process."""
     if not sys.platform.startswith("linux"):
-        return [_safe_approval(s) for s in sources]
+        return [_safe_neighbour(s) for s in sources]
     import python_calamine  # noqa: F401 - imported before the fork, not in the child
 
-    results: list[Approval | None] = []
+    results: list[Neighbour | None] = []
     while len(results) < len(sources):
         rest = sources[len(results) :]
         try:
@@ -112,7 +130,7 @@ def _read_apart(sources: list[MeetingSource]) -> list[Approval | None]:
     return results
 
 
-def _child(sources: list[MeetingSource]) -> list[Approval | None]:
+def _child(sources: list[MeetingSource]) -> list[Neighbour | None]:
     """The results a forked child sent before it ended, in order."""
     readable, writable = os.pipe()
     pid = os.fork()
@@ -121,13 +139,13 @@ def _child(sources: list[MeetingSource]) -> list[Approval | None]:
         try:
             with os.fdopen(writable, "wb") as out:
                 for source in sources:
-                    data = pickle.dumps(_safe_approval(source))
+                    data = pickle.dumps(_safe_neighbour(source))
                     out.write(struct.pack("<I", len(data)) + data)
                     out.flush()
         finally:
             os._exit(0)
     os.close(writable)
-    got: list[Approval | None] = []
+    got: list[Neighbour | None] = []
     with os.fdopen(readable, "rb") as received:
         while (head := received.read(4)) and len(head) == 4:
             data = received.read(struct.unpack("<I", head)[0])
@@ -136,24 +154,49 @@ def _child(sources: list[MeetingSource]) -> list[Approval | None]:
     return got
 
 
-def _approval(source: MeetingSource) -> Approval | None:
-    """The workbooks are opened one at a time, the one named after the sheet
-    first (``seance.xlsx``, as ``make-minutes new`` writes it), until one
-    holds the Séance sheet: opening a workbook is most of the cost."""
+def _neighbour(source: MeetingSource) -> Neighbour | None:
+    """What another meeting says, from its Séance and Délibérations sheets."""
     report = Report()
-    named = {fold(title) for title in SHEETS["seance"]}
-    sheet = None
-    for path in sorted(source.files, key=lambda p: (fold(p.stem) not in named, p.name)):
-        sheet = next((s for s in read_workbook(path, report) if s.key == "seance"), None)
-        if sheet is not None:
-            break
-    if sheet is None or any(
-        p.place.file == sheet.file and p.place.sheet == sheet.name for p in report.errors
-    ):
+    sheets = _sheets(source, report)
+    sheet = sheets.get("seance")
+    if sheet is None:
         return None
     mine = Report()
     seance = read_seance(seance_fields(sheet, mine), mine)
-    if mine.errors or None in (seance.date, seance.previous, seance.previous_vote):
+    broken = mine.errors or any(
+        p.place.file == sheet.file and p.place.sheet == sheet.name for p in report.errors
+    )
+    return Neighbour(
+        None if broken else _approval(seance),
+        _acts(source, seance, sheets.get("deliberations")),
+    )
+
+
+def _sheets(source: MeetingSource, report: Report) -> dict[str, Sheet]:
+    """The Séance and Délibérations sheets. The workbooks are opened one at
+    a time, those named after them first (``seance.xlsx``,
+    ``deliberations.xlsx``, as ``make-minutes new`` writes them), until both
+    are found: opening a workbook is most of the cost."""
+    wanted = ("seance", "deliberations")
+    named = [{fold(title) for title in SHEETS[key]} for key in wanted]
+
+    def order(path: Path) -> tuple[int, str]:
+        rank = next((i for i, names in enumerate(named) if fold(path.stem) in names), len(named))
+        return rank, path.name
+
+    found: dict[str, Sheet] = {}
+    for path in sorted(source.files, key=order):
+        for sheet in read_workbook(path, report):
+            if sheet.key in wanted:
+                found.setdefault(sheet.key, sheet)
+        if len(found) == len(wanted):
+            break
+    return found
+
+
+def _approval(seance: Seance) -> Approval | None:
+    """What the Séance says of the minutes it voted on, if it voted on some."""
+    if None in (seance.date, seance.previous, seance.previous_vote):
         return None
     return Approval(
         fold(seance.text("Organisme")),
@@ -164,12 +207,44 @@ def _approval(source: MeetingSource) -> Approval | None:
     )
 
 
-def approvals(source: MeetingSource) -> list[Approval]:
-    """What each other meeting of the data folder of ``source`` approved;
-    those not read yet (or changed since) are read apart (:func:`_read_apart`)."""
+def _acts(source: MeetingSource, seance: Seance, sheet: Sheet | None) -> MeetingActs | None:
+    """The act numbers of the rows whose N° reads, typed or made from
+    « Numérotation » by the code that numbers the meeting being built."""
+    body = fold(seance.text("Organisme"))
+    if not body:
+        return None
+    scratch = Report()  # that meeting's problems are its own
+    items = []
+    for row in table(sheet, scratch) if sheet is not None else ():
+        cell = row.cells.get("numero")
+        number = values.whole(cell, scratch, 1) if cell is not None else None
+        if number is None:
+            continue
+        typed = values.text(row.cells["numero_acte"]) if "numero_acte" in row.cells else ""
+        items.append(Deliberation(number, "", (), (), (), None, "", row.place, act_number=typed))
+    if seance.date is not None:
+        first = seance.first_number or 1
+        items = number_acts(items, seance.cell("Numérotation"), first, seance.date, scratch)
+    return MeetingActs(source.name, body, seance.date, tuple(act_uses(items)))
+
+
+def _neighbours(source: MeetingSource) -> list[Neighbour]:
+    """What each other meeting of the data folder of ``source`` says; those
+    not read yet (or changed since) are read apart (:func:`_read_apart`)."""
     keyed = [(other, _key(other)) for other in neighbours(source)]
     keyed = [(other, key) for other, key in keyed if key is not None]
     unread = list({key: other for other, key in keyed if key not in _read}.items())
     if unread:
         _read.update(zip((k for k, _ in unread), _read_apart([o for _, o in unread]), strict=True))
-    return [a for _, key in keyed if (a := _read[key]) is not None]
+    return [n for _, key in keyed if (n := _read[key]) is not None]
+
+
+def approvals(source: MeetingSource) -> list[Approval]:
+    """What each other meeting of the data folder of ``source`` approved."""
+    return [n.approval for n in _neighbours(source) if n.approval is not None]
+
+
+def neighbour_acts(source: MeetingSource) -> list[MeetingActs]:
+    """The act numbers each other meeting of the data folder of ``source``
+    gives, with its name, date and body."""
+    return [n.acts for n in _neighbours(source) if n.acts is not None]

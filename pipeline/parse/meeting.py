@@ -25,6 +25,7 @@ from pipeline.model import (
     QuorumBase,
     Tariff,
 )
+from pipeline.parse.accuses import read_acknowledgements
 from pipeline.parse.acts import number_acts
 from pipeline.parse.deliberations import (
     parse_deliberations,
@@ -129,6 +130,7 @@ def read_meeting(source: MeetingSource, report: Report, before_vote: bool = Fals
             report,
         )
     siret = read_siret(seance, report)
+    deliberations = read_acknowledgements(source.folder, deliberations, seance.date, siret, report)
     with _errors(report, room):
         # Without a Présences sheet (already reported) no name can be checked.
         president, secretaries = (
@@ -218,4 +220,9 @@ def _meeting(
         online_on=seance.online_on,
         posted_on=seance.posted_on,
         publication_url=seance.publication_url or "",
+        prefecture_code=seance.prefecture_code or "",
+        minutes_online_on=seance.minutes_online_on,
+        minutes_online_place=(
+            seance.cell("Procès-verbal mis en ligne le").place if seance.minutes_online_on else None
+        ),
     )

@@ -156,6 +156,8 @@ class Seance:
     online_on: dt.date | None = None  # Mise en ligne le
     posted_on: dt.date | None = None  # Affichée le
     publication_url: str | None = None  # Adresse de publication, without its final /
+    prefecture_code: str | None = None  # Code préfecture: PREF080, SPREF0802, SGAR080
+    minutes_online_on: dt.date | None = None  # Procès-verbal mis en ligne le
     blanks: dict[str, Place] = dataclasses.field(
         default_factory=dict
     )  # fields left empty: their name
@@ -207,6 +209,8 @@ def read_seance(
         online_on=get("Mise en ligne le", values.date),
         posted_on=get("Affichée le", values.date),
         publication_url=get("Adresse de publication", publication_url),
+        prefecture_code=get("Code préfecture", prefecture_code),
+        minutes_online_on=get("Procès-verbal mis en ligne le", values.date),
         blanks=blanks or {},
     )
 
@@ -258,6 +262,28 @@ def publication_url(cell: Cell, report: Report) -> str | None:
         )
         return None
     return raw.rstrip("/")
+
+
+# PREF_ID of the SCDL: PREFNNN, SPREFNNNM, SGARNNN; NNN the département on
+# three characters, 0-padded, 02A and 02B for Corsica; M the arrondissement.
+PREFECTURE_CODE = re.compile(r"(?:PREF|SGAR)(?:[0-9]{3}|02[AB])|SPREF(?:[0-9]{3}|02[AB])[0-9]")
+
+
+def prefecture_code(cell: Cell, report: Report) -> str | None:
+    """« Code préfecture »: the SCDL's PREF_ID, spaces removed, in capitals."""
+    raw = values.text(cell)
+    code = re.sub(r"\s+", "", raw).upper()
+    if not PREFECTURE_CODE.fullmatch(code):
+        report.error(
+            cell.place,
+            f"code préfecture illisible « {raw} » : écrivez « PREF » suivi du numéro du "
+            "département sur 3 caractères (PREF080 pour la préfecture de la Somme, PREF02A pour "
+            "la Corse-du-Sud), « SPREF » suivi du département et du numéro de l’arrondissement "
+            "pour une sous-préfecture (SPREF0802), ou « SGAR » suivi du département (SGAR080).",
+            code="seance.invalid-prefecture-code",
+        )
+        return None
+    return code
 
 
 def vote_record(cell: Cell, report: Report) -> VoteRecord | None:

@@ -37,7 +37,7 @@ FORMATS = {
     ".xls": "Excel 97-2003 (.xls)",
     ".ods": "LibreOffice Calc (.ods)",
 }
-SKIPPED_FOLDERS = {"exposes", "templates"}
+SKIPPED_FOLDERS = {"exposes", "templates", "accuses"}
 DEFAULT_SHEET_NAMES = {"feuil1", "feuille1", "sheet1"}
 NOT_A_WORKBOOK = "file.not-a-workbook"  # the code of « ce fichier n’est pas un classeur … lisible »
 
@@ -97,6 +97,10 @@ class MeetingSource:
     name: str
     folder: Path
     files: tuple[Path, ...]
+    # The data folder it was found in (``folder`` itself for the meeting whose
+    # workbooks lie in data/): the files shared by its meetings
+    # (classification.xml, the other meetings) are looked for there, never above.
+    data: Path | None = None
 
 
 def is_ignored_file(path: Path) -> bool:
@@ -125,7 +129,7 @@ def find_meetings(data_dir: Path) -> list[MeetingSource]:
             continue
         files = _spreadsheet_files(folder)
         if files:
-            folders.append(MeetingSource(folder.name, folder, tuple(files)))
+            folders.append(MeetingSource(folder.name, folder, tuple(files), data_dir))
     top = _spreadsheet_files(data_dir)
     if not top:
         return folders
@@ -134,7 +138,7 @@ def find_meetings(data_dir: Path) -> list[MeetingSource]:
     for suffix in ("", "-racine", *(f"-racine-{n}" for n in range(2, len(taken) + 2))):
         if unicodedata.normalize("NFC", name + suffix).casefold() not in taken:
             break
-    return [MeetingSource(name + suffix, data_dir, tuple(top)), *folders]
+    return [MeetingSource(name + suffix, data_dir, tuple(top), data_dir), *folders]
 
 
 # Characters XML 1.0 forbids (and Word with it): C0 controls but tab and

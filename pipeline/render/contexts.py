@@ -315,7 +315,7 @@ def extract_context(
         "d": rendered,
         "arrete": "",
         "signatures": minutes["signatures"],
-        "certification": sentences.certification(meeting),
+        "certification": sentences.certification(meeting, item.deliberation),
     }
 
 

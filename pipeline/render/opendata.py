@@ -59,6 +59,19 @@ def delib_url(meeting: Meeting, d: Deliberation) -> str:
     return f"{meeting.publication_url}/{pdf}"
 
 
+def prefecture(meeting: Meeting, d: Deliberation) -> dict[str, str]:
+    """PREF_DATE, the acknowledgement's DateReception, and PREF_ID, the
+    « Code préfecture »: both for an act acknowledged only (the SCDL: « ne
+    peut être renseigné que si la délibération a effectivement été
+    transmise »); PREF_ID also needs the field."""
+    if d.acknowledgement is None:
+        return {}
+    return {
+        "PREF_DATE": d.acknowledgement.received.isoformat(),
+        "PREF_ID": meeting.prefecture_code,
+    }
+
+
 def scdl_csv(meeting: Meeting, analysis: Analysis) -> bytes:
     """The CSV: UTF-8, comma-separated, a header row."""
     buffer = io.StringIO(newline="")
@@ -82,6 +95,7 @@ def scdl_csv(meeting: Meeting, analysis: Analysis) -> bytes:
                 "VOTE_CONTRE": item.counts.contre,
                 "VOTE_ABSTENTION": item.counts.abstentions,
                 "DELIB_URL": delib_url(meeting, d),
+                **prefecture(meeting, d),
             }
         )
     return buffer.getvalue().encode("utf-8")

@@ -16,6 +16,9 @@ loops never end. Here every document is rendered under a budget
   call counts for ``CALL_COST``), and ``range()`` up to ``MAX_RANGE`` items;
 - its time: ``MAX_SECONDS`` of processor time.
 
+A document that gathers several meetings' (the register of a year) has
+their budgets together: :func:`gathering`.
+
 A template over a limit stops with :class:`Exceeded`, whose message (in
 French) says which; ``docx.render`` names the template. The limits are
 far above any real meeting (docs/reliability.md, section 7).
@@ -23,13 +26,14 @@ far above any real meeting (docs/reliability.md, section 7).
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import inspect
 import itertools
 import re
 import sys
 import time
-from collections.abc import Callable, Iterable, Sized
+from collections.abc import Callable, Iterable, Iterator, Sized
 from typing import Any
 
 from jinja2 import FunctionLoader, StrictUndefined, nodes, pass_context
@@ -303,14 +307,31 @@ def _whole(args: tuple, index: int) -> tuple:
 # --- the budget of a document ------------------------------------------------------------
 
 
+_shares = 1  # the meetings a document gathers (:func:`gathering`)
+
+
+@contextlib.contextmanager
+def gathering(meetings: int) -> Iterator[None]:
+    """The documents rendered within have the budget of ``meetings``
+    meetings' documents together (the register of a year: 12 large
+    meetings in one document); a hostile template stays bounded, by as
+    many budgets as meetings it prints."""
+    global _shares
+    before, _shares = _shares, max(1, meetings)
+    try:
+        yield
+    finally:
+        _shares = before
+
+
 class Budget:
     """What one document may still use; ``allowed``: texts it may print on
     top of ``MAX_OUTPUT`` (the XML of the Word exposés it holds)."""
 
     def __init__(self, allowed: Iterable[str] = ()) -> None:
-        self.output = MAX_OUTPUT + sum(sys.getsizeof(text) for text in allowed)
-        self.steps = MAX_STEPS
-        self.deadline = time.thread_time() + MAX_SECONDS
+        self.output = MAX_OUTPUT * _shares + sum(sys.getsizeof(text) for text in allowed)
+        self.steps = MAX_STEPS * _shares
+        self.deadline = time.thread_time() + MAX_SECONDS * _shares
 
     def step(self, every: int = 1, cost: int = 1) -> None:
         """``cost`` more steps; a look at the clock every ``every`` steps (each

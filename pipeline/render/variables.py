@@ -263,6 +263,86 @@ EXTRACT = Group(
     ),
 )
 
+REGISTER = Group(
+    "Variables du registre",
+    (
+        ("logo", "vide : le registre n’imprime pas de logo"),
+        ("organisme", "champ Organisme de la dernière séance, initiale en capitale"),
+        ("titre", "« Registre des délibérations »"),
+        ("annee", "l’année du registre"),
+        ("entete", "l’en-tête des pages hors séances ; dans chaque séance, sa date"),
+        ("sous_titre", "« Année » et l’année"),
+        ("introduction", "la phrase qui présente le registre"),
+        ("non_incluses_intitule", "le titre de la liste des réunions non incluses"),
+        ("non_incluses", "les réunions de l’année qui ont des problèmes, ou liste vide"),
+        ("seances", "les séances incluses, dans l’ordre des dates"),
+        ("titre_par_date", "le titre de la table chronologique"),
+        ("titre_par_titre", "le titre de la table par objet"),
+        ("titre_par_matiere", "le titre de la table par matière"),
+        ("par_date", "les lignes de la table chronologique"),
+        ("par_titre", "les lignes de la table par objet, dans l’ordre alphabétique"),
+        ("par_matiere", "les matières, dans l’ordre de leur code"),
+    ),
+)
+REGISTER_LEFT_OUT = Group(
+    "Chaque réunion non incluse",
+    (
+        ("r.reunion", "le nom de son dossier"),
+        ("r.problemes", "ses erreurs, une ligne chacune"),
+    ),
+)
+REGISTER_MEETING = Group(
+    "Chaque séance du registre",
+    (
+        ("seance.titre", "instance en capitales et date"),
+        ("seance.preambule", "la phrase d’ouverture"),
+        ("seance.effectifs", "les effectifs à l’ouverture, une ligne courte chacun"),
+        ("seance.quorum", "la phrase du quorum"),
+        ("seance.deliberations", "ses délibérations, dans l’ordre"),
+        ("seance.cloture", "son feuillet de clôture"),
+        ("seance.cloture.titre", "« Feuillet de clôture de la séance du » et la date"),
+        ("seance.cloture.phrase", "la phrase qui présente ses délibérations"),
+        ("seance.cloture.deliberations", "ses délibérations : N°, numéro d’acte, objet"),
+        ("seance.cloture.presents_intitule", "« Membres présents » et leur nombre"),
+        ("seance.cloture.presents", "les membres présents, comme la liste du procès-verbal"),
+        ("seance.cloture.levee", "la levée de séance, ou vide"),
+        ("seance.cloture.arrete", "la phrase avant les signatures, ou vide"),
+        ("seance.cloture.signatures", "le président, puis chaque secrétaire de séance"),
+    ),
+)
+REGISTER_ITEM = Group(
+    "Chaque délibération du registre",
+    (
+        ("d.signet", "le nom du signet de son titre, où pointent les tables"),
+        ("d.signet_id", "le numéro de ce signet"),
+    ),
+)
+REGISTER_CLOSING_ITEM = Group(
+    "Chaque délibération du feuillet de clôture",
+    (
+        ("c.numero", "colonne N°"),
+        ("c.numero_acte", "le numéro d’acte, ou vide"),
+        ("c.titre", "l’objet (colonne Titre)"),
+    ),
+)
+REGISTER_ROW = Group(
+    "Chaque ligne des tables du registre",
+    (
+        ("t.date", "la date de la séance"),
+        ("t.numero", "colonne N°"),
+        ("t.numero_acte", "le numéro d’acte, ou vide"),
+        ("t.titre", "l’objet (colonne Titre)"),
+        ("t.signet", "le signet de la délibération : son feuillet par un champ PAGEREF"),
+    ),
+)
+REGISTER_SUBJECT = Group(
+    "Chaque matière du registre",
+    (
+        ("m.matiere", "le code ACTES et son nom, ou « Sans matière »"),
+        ("m.deliberations", "ses lignes, dans l’ordre des dates"),
+    ),
+)
+
 CONVOCATION_COMMON = (
     ("logo", "l’image du logo, ou vide"),
     ("organisme", "champ Organisme, initiale en capitale"),
@@ -478,6 +558,21 @@ TEMPLATES = {
                 Section(DRAFT),
                 Section(DRAFT_ITEM, note="d, le point du projet"),
                 Section(BLOCK, ("d.expose", "d.decision")),
+            ),
+        ),
+        TemplateVariables(
+            "registre.docx",
+            (
+                Section(REGISTER),
+                Section(REGISTER_LEFT_OUT, ("non_incluses",)),
+                Section(REGISTER_MEETING, ("seances",)),
+                Section(DELIBERATION, ("seance.deliberations",)),
+                Section(REGISTER_ITEM, ("seance.deliberations",)),
+                Section(BLOCK, ("d.expose", "d.debats", "d.decision")),
+                Section(REGISTER_CLOSING_ITEM, ("seance.cloture.deliberations",)),
+                Section(SIGNATURE, ("seance.cloture.signatures",)),
+                Section(REGISTER_ROW, ("par_date", "par_titre", "m.deliberations")),
+                Section(REGISTER_SUBJECT, ("par_matiere",)),
             ),
         ),
     )

@@ -9,6 +9,7 @@ The wording of a vote's result is :mod:`pipeline.words.results`.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 
 from pipeline.law.convocation import notice_article
@@ -18,6 +19,7 @@ from pipeline.model import (
     Ballot,
     Block,
     Counts,
+    Deliberation,
     Meeting,
     Member,
     Proxy,
@@ -226,10 +228,16 @@ def previous_minutes(meeting: Meeting, previous: tuple[Counts, Outcome] | None) 
 
 def approval(meeting: Meeting) -> str:
     """ "Procès-verbal arrêté en séance du 19 janvier 2023" once the meeting
-    that approved the minutes is known, else the dotted line left for it."""
-    if meeting.approved_on is None:
-        return ARRETE
-    return f"Procès-verbal arrêté en séance du {french.date_short(meeting.approved_on)}"
+    that approved the minutes is known, else the dotted line left for it;
+    followed, once « Procès-verbal mis en ligne le » is given, by the
+    mention of R2131-1 (L2121-15): « ; mis en ligne le 24 janvier 2023 par
+    Philippe VARLET, Le Président »."""
+    line = ARRETE
+    if meeting.approved_on is not None:
+        line = f"Procès-verbal arrêté en séance du {french.date_short(meeting.approved_on)}"
+    if meeting.minutes_online_on is None:
+        return line
+    return f"{line}{NBSP}; {_put_online('mis', meeting.minutes_online_on, meeting)}"
 
 
 def list_posted(meeting: Meeting) -> str:
@@ -247,20 +255,38 @@ def list_online(meeting: Meeting) -> str:
     dotted line left for it."""
     if meeting.online_on is None:
         return LIST_ONLINE
+    return _put_online("Mise", meeting.online_on, meeting)
+
+
+def _put_online(participle: str, day: dt.date, meeting: Meeting) -> str:
+    """ "Mise en ligne le 2 décembre 2022 par Jean-Marc BELLANGER, Le
+    Président": the mention of R2131-1, its author the president."""
     president = meeting.member(meeting.president)
     return (
-        f"Mise en ligne le {french.date_short(meeting.online_on)} par {president.name}, "
+        f"{participle} en ligne le {french.date_short(day)} par {president.name}, "
         f"{president_role(president.feminine)}"
     )
 
 
-def certification(meeting: Meeting) -> list[str]:
-    """The certification block of an extract: « Publié le » takes the date of
-    « Mise en ligne le » when given; the transmission keeps its dotted line
-    (the acknowledgements come later, issue 18)."""
+def certification(meeting: Meeting, d: Deliberation) -> list[str]:
+    """The certification block of ``d``'s extract. « Transmis en préfecture
+    le » takes the date and the identifier of its acknowledgement
+    (accuses/), « Publié le » the date of « Mise en ligne le ». The act is
+    certified executory once both are known; an act without act number is
+    not transmitted: its publication is enough, and the block drops the
+    transmission. Until then the block is the form the signatory completes
+    by hand: each date not known keeps its dotted line."""
     lines = list(CERTIFICATION)
+    ack = d.acknowledgement
+    if ack is not None:
+        lines[1] = (
+            f"Transmis en préfecture le {french.date_short(ack.received)} (accusé de "
+            f"réception n°{NBSP}{ack.act_id})"
+        )
     if meeting.online_on is not None:
         lines[2] = f"Publié le {french.date_short(meeting.online_on)}"
+        if not d.act_number:
+            del lines[1]
     return lines
 
 
