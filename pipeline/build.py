@@ -312,7 +312,8 @@ def _prepare_task(
 
 
 def _check_task(source: MeetingSource, compiled: Templates, templates: list[Path]) -> list[Problem]:
-    return prepare(source, templates, compiled).report.problems
+    report = prepare(source, templates, compiled).report
+    return report.problems + report.notes  # check says the notes too (console.checked)
 
 
 def _build_task(

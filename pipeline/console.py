@@ -162,13 +162,15 @@ def summary(results: list[MeetingResult]) -> None:
 
 def checked(name: str, problems: list[Problem]) -> bool:
     """What ``make-minutes check`` says of one meeting: a summary line, then
-    its problems and warnings; whether it has errors."""
+    its problems and warnings, then its notes (not counted); whether it has
+    errors."""
     errors = [p for p in problems if p.severity is Severity.ERROR]
-    warnings = [p for p in problems if p.severity is not Severity.ERROR]
+    warnings = [p for p in problems if p.severity is Severity.WARNING]
+    notes = [p for p in problems if p.severity is Severity.NOTE]
     line = f"{len(errors)} problème{'s' if len(errors) > 1 else ''}" if errors else "aucun problème"
     if warnings:
         line += f", {len(warnings)} avertissement{'s' if len(warnings) > 1 else ''}"
     click.echo(f"{name} : {line}.")
-    for p in errors + warnings:
+    for p in errors + warnings + notes:
         click.echo(f"  - {p}")
     return bool(errors)

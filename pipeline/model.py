@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from decimal import Decimal
 from enum import Enum
 from pathlib import Path
@@ -131,6 +131,17 @@ class ExposeFile:
     path: Path  # resolved, inside the meeting's exposes/ folder
     name: str  # as the clerk typed it: "exposes/01.docx"
     place: Place  # the Exposé cell that names it
+
+
+@dataclass(frozen=True)
+class Classification:
+    """The préfecture's classification of acts (``classification.xml``): the
+    codes it accepts (« 8 », « 8.1 », « 8.1.3 » → name), to five levels, and
+    its date (``actes:DateClassification``)."""
+
+    file: str  # as named in messages: "classification.xml"
+    date: dt.date
+    codes: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -264,6 +275,8 @@ class Meeting:
     # « Procès-verbal mis en ligne le » (L2121-15, R2131-1), or None.
     minutes_online_on: dt.date | None = None
     minutes_online_place: Place | None = None  # its cell, for the check of L2121-15
+    # The préfecture's classification (data/classification.xml), when given.
+    classification: Classification | None = None
     tariffs: tuple[Tariff, ...] = ()
     contributions: tuple[Contribution, ...] = ()
 

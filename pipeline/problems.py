@@ -68,6 +68,7 @@ class Place:
 class Severity(Enum):
     ERROR = "erreur"
     WARNING = "avertissement"
+    NOTE = "information"  # no problem: said by ``make-minutes check`` only (Report.notes)
 
 
 # « area.what »: lower case words, dots between, hyphens within.
@@ -87,7 +88,7 @@ class Problem:
 
     def __str__(self) -> str:
         where = str(self.place)
-        prefix = "" if self.severity is Severity.ERROR else "avertissement : "
+        prefix = "" if self.severity is Severity.ERROR else f"{self.severity.value} : "
         return f"{where} : {prefix}{self.message}" if where else f"{prefix}{self.message}"
 
 
@@ -96,12 +97,18 @@ class Report:
     """Every problem of one meeting, in the order found."""
 
     problems: list[Problem] = field(default_factory=list)
+    # What the tool chose where the workbooks leave it free, worth knowing
+    # but no problem: never counted, printed by ``make-minutes check`` only.
+    notes: list[Problem] = field(default_factory=list)
 
     def error(self, place: Place, message: str, *, code: str) -> None:
         self.problems.append(Problem(place, message, Severity.ERROR, code=code))
 
     def warning(self, place: Place, message: str, *, code: str) -> None:
         self.problems.append(Problem(place, message, Severity.WARNING, code=code))
+
+    def note(self, place: Place, message: str, *, code: str) -> None:
+        self.notes.append(Problem(place, message, Severity.NOTE, code=code))
 
     def name_rows(self, who: dict[tuple[str, str, int | None], str]) -> None:
         """Name the member of each problem on a row of ``who`` (file, sheet,

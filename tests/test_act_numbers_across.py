@@ -11,12 +11,23 @@ import datetime as dt
 import shutil
 from pathlib import Path
 
-from conftest import DELIBERATIONS, build, checked_problems, make_meeting, problem_lines, run
+from conftest import (
+    DELIBERATIONS,
+    SEANCE,
+    build,
+    checked_problems,
+    docx_text,
+    make_meeting,
+    problem_lines,
+    run,
+    write_sheet,
+)
 
 from pipeline.law.acts import ActUse, MeetingActs, clashes
 from pipeline.problems import Place
 
 CODE = "act.number-used-elsewhere"
+FROM_1 = {"Premier numéro": 1}
 HEADER = [*DELIBERATIONS[0], "Numéro d'acte"]
 
 
@@ -102,7 +113,8 @@ def test_many_made_numbers_are_counted_not_all_listed(tmp_path: Path) -> None:
     data = tmp_path / "data"
     pattern = {"Numérotation": "B{AAAA}_{NNN}"}
     meeting(data / "a", dt.date(2022, 3, 1), *[None] * 6, **pattern)
-    meeting(data / "b", dt.date(2022, 4, 5), *[None] * 6, "B2022_001", **pattern)
+    # b starts its sequence at 1 again (its « Premier numéro » given).
+    meeting(data / "b", dt.date(2022, 4, 5), *[None] * 6, "B2022_001", **pattern, **FROM_1)
     found = checked_problems(data)
     (made,) = [p for p in found["a"] if p.code == CODE]  # b's typed B2022_001 is a duplicate
     assert "« B2022_003 » (point 3" in made.message and "« B2022_004 »" not in made.message
@@ -232,3 +244,162 @@ def test_no_meeting_above_the_data_folder_is_read(tmp_path: Path) -> None:
     meeting(data / "2022-04-05-bureau", dt.date(2022, 4, 5), "B2022_001")
     code, printed = build(data, out)
     assert code == 1 and len(clash_lines(printed)) == 2, printed
+
+
+# --- The sequence of the year: « Premier numéro » empty continues it -------------------------
+
+NUMBERED = {"Numérotation": "B{AAAA}_{NNN}"}
+CONTINUED = "act.sequence-continued"
+
+
+def extracts(out: Path, name: str) -> list[str]:
+    """The act numbers an extract's file name starts with, in order."""
+    return sorted(p.name.split("-point-")[0] for p in (out / name / "extraits").iterdir())
+
+
+def notes(printed: str) -> list[str]:
+    return [line for line in problem_lines(printed) if " : information : " in line]
+
+
+def test_three_meetings_of_a_year_continue_the_sequence(tmp_path: Path) -> None:
+    """B{AAAA}_{NNN}, « Premier numéro » given in the first meeting only (its
+    row absent from the third): each continues after the one before; a
+    typed number keeps its place, unused; check says where it continues from."""
+    data, out = tmp_path / "data", tmp_path / "out"
+    meeting(data / "2022-03-01-bureau", dt.date(2022, 3, 1), None, None, None, **NUMBERED, **FROM_1)
+    meeting(data / "2022-04-05-bureau", dt.date(2022, 4, 5), None, None, **NUMBERED)
+    meeting(data / "2022-05-03-bureau", dt.date(2022, 5, 3), None, "X1", None, **NUMBERED)
+    code, printed = build(data, out)
+    assert code == 0, printed
+    assert notes(printed) == [], printed  # the build says nothing of it
+    assert extracts(out, "2022-03-01-bureau") == ["B2022_001", "B2022_002", "B2022_003"]
+    assert extracts(out, "2022-04-05-bureau") == ["B2022_004", "B2022_005"]
+    assert extracts(out, "2022-05-03-bureau") == ["B2022_006", "B2022_008", "X1"]
+    listed = " ".join(docx_text(out / "2022-05-03-bureau" / "liste-deliberations.docx"))
+    assert "B2022_006" in listed and "B2022_008" in listed and "B2022_001" not in listed
+    code, printed = run("check", "--data", str(data))
+    assert code == 0, printed
+    assert "2022-04-05-bureau : aucun problème, 1 avertissement.\n" in printed  # not counted
+    said = (
+        "seance.xlsx, feuille « Séance », cellule B12 (colonne « Numérotation ») : "
+        "information : « Premier numéro » vide : la numérotation reprend à {} (« B2022_00{} »), "
+        "à la suite de la réunion « {} » du {} (la précédente de la même instance dans "
+        "l’année), qui a fini à {} (« B2022_00{} »). Pour partir d’un autre numéro, remplissez "
+        "« Premier numéro »."
+    )
+    assert notes(printed) == [
+        said.format(4, 4, "2022-03-01-bureau", "01/03/2022", 3, 3),
+        said.format(6, 6, "2022-04-05-bureau", "05/04/2022", 5, 5),
+    ]
+    found = checked_problems(data)
+    assert [p.code for p in found["2022-03-01-bureau"] if p.code.startswith("act.")] == []
+    # The note is at the empty « Premier numéro » cell when its row is there.
+    b = data / "2022-04-05-bureau"
+    day = dt.datetime(2022, 4, 5)
+    fields = {**SEANCE, "Date": day, "Date de convocation": day - dt.timedelta(days=7)}
+    rows = [["Champ", "Valeur"], *fields.items(), *NUMBERED.items(), ["Premier numéro", None]]
+    (b / "seance.xlsx").unlink()
+    write_sheet(b / "seance.xlsx", "Séance", [list(r) for r in rows])
+    (note,) = [p for p in checked_problems(data)["2022-04-05-bureau"] if p.code == CONTINUED]
+    assert (
+        str(note.place)
+        == "seance.xlsx, feuille « Séance », cellule B13 (colonne « Premier numéro »)"
+    )
+
+
+def test_another_year_another_instance_or_a_dated_sequence_start_again(tmp_path: Path) -> None:
+    data, out = tmp_path / "data", tmp_path / "out"
+    meeting(data / "a", dt.date(2022, 3, 1), None, None, None, **NUMBERED)
+    meeting(data / "b", dt.date(2023, 1, 10), None, None, **NUMBERED)  # another year
+    monthly = {"Numérotation": "M{AAAA}{MM}_{NN}"}  # a sequence each month
+    meeting(data / "c", dt.date(2022, 3, 8), None, None, **monthly)
+    meeting(data / "d", dt.date(2022, 4, 12), None, **monthly)
+    code, printed = build(data, out)
+    assert code == 0, printed
+    assert extracts(out, "b") == ["B2023_001", "B2023_002"]
+    assert extracts(out, "c") == ["M202203_01", "M202203_02"]
+    assert extracts(out, "d") == ["M202204_01"]
+    assert notes(run("check", "--data", str(data))[1]) == []
+    # Another instance of the same body has a sequence of its own: with the
+    # same pattern, its numbers are those of the Bureau, refused (one body).
+    meeting(data / "e", dt.date(2022, 4, 5), None, **NUMBERED, Instance="Comité syndical")
+    found = checked_problems(data)
+    assert [p.code for p in found["e"] if p.code.startswith("act.")] == [CODE]
+    assert "« B2022_001 »" in next(p.message for p in found["e"] if p.code == CODE)
+
+
+def test_a_gap_after_the_previous_meeting_is_a_warning(tmp_path: Path) -> None:
+    data, out = tmp_path / "data", tmp_path / "out"
+    meeting(data / "a", dt.date(2022, 3, 1), None, None, None, **NUMBERED)
+    meeting(data / "b", dt.date(2022, 4, 5), None, None, **NUMBERED, **{"Premier numéro": 6})
+    code, printed = build(data, out)
+    assert code == 0, printed
+    assert extracts(out, "b") == ["B2022_006", "B2022_007"]
+    (gap,) = [line for line in problem_lines(printed) if "trou" in line]
+    assert gap == (
+        "seance.xlsx, feuille « Séance », cellule B13 (colonne « Premier numéro ») : "
+        "avertissement : « Premier numéro » 6 laisse un trou dans la numérotation de l’année : "
+        "la réunion « a » du 01/03/2022 (la précédente de la même instance dans l’année) a "
+        "fini à 3 (« B2022_003 ») ; les numéros 4 à 5 ne sont donnés à aucun acte. Si c’est "
+        "voulu, rien à faire ; sinon mettez 4, ou videz la cellule : la numérotation continue "
+        "alors d’elle-même."
+    )
+    assert [p.code for p in checked_problems(data)["b"] if p.code.startswith("act.")] == [
+        "act.sequence-gap"
+    ]
+    # The next number: nothing to say.
+    shutil.rmtree(data / "b")
+    meeting(data / "b", dt.date(2022, 4, 5), None, **NUMBERED, **{"Premier numéro": 4})
+    assert [p for p in checked_problems(data)["b"] if p.code.startswith("act.")] == []
+
+
+def test_an_overlap_is_a_warning_or_the_clash_error(tmp_path: Path) -> None:
+    """a makes 1 and 3 (its row 2 typed): b starting at 2 gives a number a
+    does not, yet goes back: a warning. Starting at 1, b gives B2022_001
+    again: the clash error, and no warning beside it."""
+    data = tmp_path / "data"
+    meeting(data / "a", dt.date(2022, 3, 1), None, "A2", None, **NUMBERED)
+    meeting(data / "b", dt.date(2022, 4, 5), None, **NUMBERED, **{"Premier numéro": 2})
+    (overlap,) = [p for p in checked_problems(data)["b"] if p.code.startswith("act.")]
+    assert overlap.code == "act.sequence-overlap"
+    assert str(overlap).startswith(
+        "seance.xlsx, feuille « Séance », cellule B13 (colonne « Premier numéro ») : "
+        "avertissement : « Premier numéro » 2 revient en arrière dans la numérotation de "
+        "l’année : la réunion « a » du 01/03/2022 (la précédente de la même instance dans "
+        "l’année) a fini à 3 (« B2022_003 »). Mettez 4, ou videz la cellule"
+    ), overlap
+    shutil.rmtree(data / "b")
+    meeting(data / "b", dt.date(2022, 4, 5), None, **NUMBERED, **FROM_1)
+    assert [p.code for p in checked_problems(data)["b"] if p.code.startswith("act.")] == [CODE]
+
+
+def test_same_day_meetings_follow_their_folder_names(tmp_path: Path) -> None:
+    """Two meetings the same day: the folder names give the order; the
+    later's numbers are settled along the sequence for the earlier's clash
+    check too (no false clash)."""
+    data, out = tmp_path / "data", tmp_path / "out"
+    meeting(data / "2022-03-01-b-soir", dt.date(2022, 3, 1), None, None, **NUMBERED)
+    meeting(data / "2022-03-01-a-matin", dt.date(2022, 3, 1), None, None, **NUMBERED)
+    meeting(data / "2022-01-10", dt.date(2022, 1, 10), None, **NUMBERED)
+    code, printed = build(data, out)
+    assert code == 0, printed
+    assert extracts(out, "2022-01-10") == ["B2022_001"]
+    assert extracts(out, "2022-03-01-a-matin") == ["B2022_002", "B2022_003"]
+    assert extracts(out, "2022-03-01-b-soir") == ["B2022_004", "B2022_005"]
+
+
+def test_a_neighbour_that_cannot_be_read_is_left_out_of_the_sequence(tmp_path: Path) -> None:
+    """m, between a and c, kills the reader: c continues after a (m's
+    numbers are not known: a clash with them would be S²LOW's to find)."""
+    from test_isolation import DIED, command
+
+    data = tmp_path / "data"
+    meeting(data / "a", dt.date(2022, 3, 1), None, None, None, **NUMBERED)
+    trap = meeting(data / "m", dt.date(2022, 4, 5), None, None, **NUMBERED)
+    (trap / "deliberations.xlsx").rename(trap / "piege.xlsx")
+    meeting(data / "c", dt.date(2022, 5, 3), None, None, **NUMBERED)
+    code, printed = command(tmp_path, "--data", "data", "--output", "out", "--jobs", "1")
+    for word in ("Traceback", "erreur inattendue", "BrokenProcessPool"):
+        assert word not in printed, printed
+    assert code == 1 and f"  - {DIED}" in printed, printed
+    assert extracts(tmp_path / "out", "c") == ["B2022_004", "B2022_005"]

@@ -20,7 +20,15 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import DELIBERATIONS, PDFTOTEXT, make_meeting, needs_libreoffice, problem_lines, run
+from conftest import (
+    DELIBERATIONS,
+    PDFTOTEXT,
+    make_meeting,
+    needs_libreoffice,
+    problem_lines,
+    run,
+    write_sheet,
+)
 
 from pipeline.commands import prefecture
 from pipeline.parse import classification
@@ -379,3 +387,55 @@ def test_the_package_holds_each_act_as_pdf_and_actes_csv(tmp_path: Path) -> None
     # The minutes' build and the package leave each other's files alone.
     code, output = run("--data", str(data), "--output", str(out))
     assert (folder / "B2016_001.pdf").is_file() and (folder / "actes.csv").is_file()
+
+
+# --- a Matière deeper than level 2 (the préfecture's classification) ------------------
+
+
+def test_a_level_3_matiere_needs_the_prefecture_classification(tmp_path: Path) -> None:
+    """« 8.1.3 » is refused without classification.xml (the nomenclature
+    carried stops at level 2), accepted with one that lists it — its three
+    levels in actes.csv, its level 2 in the SCDL open data — and refused
+    when that file does not list it."""
+    from pipeline.read.sources import find_meetings
+
+    data = tmp_path / "data"
+    rows = acts(("Collège Jules Verne", "B2016_001", "8.1.3"), ("Aide", "B2016_002", "8.2"))
+    make_meeting(data / "m", {"SIRET": "200 000 008 00017"}, deliberations=rows)
+    (source,) = find_meetings(data)
+    prepared = prefecture.prepare(source, [])
+    (problem,) = prepared.report.errors
+    assert problem.code == "deliberation.unknown-subject", problem
+    assert str(problem.place).endswith("cellule K2 (colonne « Matière »)"), problem.place
+    assert "un code de niveau 3 ou plus n’est accepté qu’avec la classification de votre " in (
+        problem.message
+    )
+    assert "« 8.1 Enseignement »" in problem.message
+
+    (data / "classification.xml").write_bytes(classification_xml())
+    prepared = prefecture.prepare(source, [])
+    assert not prepared.report.errors, prepared.report.errors
+    table = rows_of(prepared.files[package.CSV_NAME])
+    assert [(r["classif1"], r["classif2"], r["classif3"]) for r in table] == [
+        ("8", "1", "3"),
+        ("8", "2", ""),
+    ]
+    assert {r["classification_date"] for r in table} == {"2022-03-15"}
+    out = tmp_path / "out"
+    code, printed = run("--data", str(data), "--output", str(out))
+    assert code == 0, printed
+    with (out / "m" / "deliberations.csv").open(encoding="utf-8", newline="") as f:
+        scdl = list(csv.DictReader(f))
+    assert [(r["DELIB_MATIERE_CODE"], r["DELIB_MATIERE_NOM"]) for r in scdl] == [
+        ("8.1", "Domaines de compétences par thèmes/Enseignement"),
+        ("8.2", "Domaines de compétences par thèmes/Aide sociale"),
+    ]
+
+    rows[1][-1] = "8.1.9"  # not in the préfecture's file
+    (data / "m" / "deliberations.xlsx").unlink()
+    write_sheet(data / "m" / "deliberations.xlsx", "Délibérations", rows)
+    (problem,) = prefecture.prepare(source, []).report.errors
+    assert problem.code == "deliberation.unknown-subject"
+    assert "« 8.1.9 » absente de la classification de la préfecture (data/classification.xml)" in (
+        problem.message
+    )

@@ -22,13 +22,13 @@ PACKAGE = Path(__file__).resolve().parent.parent / "pipeline"
 
 
 def reporting_calls(tree: ast.AST) -> list[ast.Call]:
-    """``x.error(…)``, ``x.warning(…)`` on a report, and ``Problem(…)``."""
+    """``x.error(…)``, ``x.warning(…)``, ``x.note(…)`` on a report, and ``Problem(…)``."""
     found = []
     for node in ast.walk(tree):
         if not isinstance(node, ast.Call):
             continue
         func = node.func
-        if isinstance(func, ast.Attribute) and func.attr in ("error", "warning"):
+        if isinstance(func, ast.Attribute) and func.attr in ("error", "warning", "note"):
             if not (isinstance(func.value, ast.Name) and func.value.id in ("logging", "click")):
                 found.append(node)
         elif isinstance(func, ast.Name) and func.id == "Problem":

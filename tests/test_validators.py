@@ -266,7 +266,6 @@ def test_the_name_of_another_code_says_which(tmp_path: Path) -> None:
     [
         ("8.12", "les codes de « 8 Domaines de compétences par thèmes » sont : 8.1 Enseignement, "),
         ("8", "8.9 Culture."),  # level 1 alone
-        ("7.1.2 Budget primitif", "7.10 Divers."),  # level 3: not in SCDL
         ("12.1", "les codes vont de 1.1 à 9.4"),
     ],
 )
@@ -277,6 +276,18 @@ def test_an_unknown_code_is_an_error_naming_the_cell(
     assert (code, place) == ("deliberation.unknown-subject", CELL)
     assert message.startswith(f"matière « {matiere} » inconnue de la nomenclature ACTES")
     assert listed in message
+
+
+def test_a_level_3_code_without_the_prefecture_classification_says_its_level_2(
+    tmp_path: Path,
+) -> None:
+    ((code, place, message),) = subject_problems(tmp_path, "7.1.2 Budget primitif")
+    assert (code, place) == ("deliberation.unknown-subject", CELL)
+    assert message == (
+        "matière « 7.1.2 Budget primitif » : un code de niveau 3 ou plus n’est accepté qu’avec "
+        "la classification de votre préfecture (déposez son fichier classification.xml dans "
+        "data/) ; sans elle, tapez le code de niveau 2 « 7.1 Décisions budgétaires »."
+    )
 
 
 def test_a_name_without_code_is_unreadable(tmp_path: Path) -> None:

@@ -25,9 +25,7 @@ from pathlib import Path
 from pipeline import build as builder
 from pipeline.build import MeetingResult, Prepared
 from pipeline.law.checks import Item
-from pipeline.model import Deliberation
-from pipeline.parse import classification as classifications
-from pipeline.parse.classification import Classification
+from pipeline.model import Classification, Deliberation
 from pipeline.problems import Place, Report
 from pipeline.read.sources import MeetingSource
 from pipeline.render import contexts
@@ -59,17 +57,11 @@ def prepare(
     compiled = compiled or Templates()
     report = Report()
     prepared = Prepared(source, report)
-    found = classifications.find(
-        source.folder, source.data
-    )  # read first: its problems come with the others
-    known = None
-    if found is not None:
-        shown = found.name if found.parent == source.folder else f"data/{found.name}"
-        known = classifications.read(found, report, shown)
     checked = builder.read_and_check(source, report)
     if checked is None or report.errors:
         return prepared
     meeting, analysis = checked
+    known = meeting.classification  # read with the workbooks (parse/classification.py)
     meeting = builder.approved(meeting, source)
     if not analysis.items:
         report.warning(

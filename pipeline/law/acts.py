@@ -9,7 +9,9 @@ this call from parse/ into law/.
 A number is also unique for the body across the meetings of the data folder
 (S²LOW refuses a number the body already used): :func:`report_clashes`
 compares a meeting's numbers with those of the others, read by
-:mod:`pipeline.parse.approval`.
+:mod:`pipeline.parse.approval`. The numbers made from « Numérotation » run
+in one sequence through the meetings of a year (:func:`chain`): a meeting
+whose « Premier numéro » is empty continues the one before it.
 """
 
 from __future__ import annotations
@@ -78,6 +80,19 @@ class ActUse:
 
 
 @dataclass(frozen=True)
+class Numbering:
+    """How a meeting makes act numbers from « Numérotation »: its Instance
+    (folded), the pattern, its « Premier numéro » if given, and the place in
+    the meeting's sequence (the row's index, from 0) of each number made
+    from the pattern, in order (a typed number keeps its place, unused)."""
+
+    instance: str
+    pattern: str
+    given: int | None
+    offsets: tuple[int, ...]
+
+
+@dataclass(frozen=True)
 class MeetingActs:
     """The act numbers another meeting of the data folder gives."""
 
@@ -85,6 +100,7 @@ class MeetingActs:
     body: str  # its Organisme, folded
     date: dt.date | None
     acts: tuple[ActUse, ...]
+    numbering: Numbering | None = None  # None: no number made from « Numérotation »
 
 
 @dataclass(frozen=True)
@@ -114,6 +130,73 @@ def clashes(mine: Iterable[ActUse], body: str, others: Iterable[MeetingActs]) ->
         for number, act in {a.number: a for a in reversed(other.acts)}.items():
             given.setdefault(number, []).append((other, act))
     return [Clash(m, other, theirs) for m in mine for other, theirs in given.get(m.number, ())]
+
+
+@dataclass(frozen=True)
+class Link:
+    """A meeting's place in the sequence of its year: its first sequence
+    number; the latest meeting before it in the sequence that made numbers
+    (None: none) and the last sequence number that one made."""
+
+    first: int
+    previous: MeetingActs | None = None
+    last: int | None = None
+
+
+def _sequence(meeting: MeetingActs) -> tuple[str, str, int, str] | None:
+    """The sequence a meeting's made numbers belong to: same body, Instance
+    and year, and the same pattern once its date is filled in (with {MM} or
+    {JJ}, each month or day has a sequence of its own)."""
+    numbering, day = meeting.numbering, meeting.date
+    if numbering is None or day is None:
+        return None
+    dates = {"AAAA": f"{day.year:04d}", "MM": f"{day.month:02d}", "JJ": f"{day.day:02d}"}
+    dated = ACT_PLACEHOLDER.sub(lambda m: dates.get(m[1], m[0]), numbering.pattern)
+    return meeting.body, numbering.instance, day.year, dated
+
+
+def chain(meetings: Iterable[MeetingActs]) -> list[tuple[MeetingActs, Link]]:
+    """Each meeting with numbers made from « Numérotation », with its
+    :class:`Link`: the meetings of one sequence taken by date, then by
+    folder name, each starting at its « Premier numéro » if given, else
+    after the last number of the one before (1 for the first)."""
+    sequences: dict[tuple[str, str, int, str], list[MeetingActs]] = {}
+    for meeting in meetings:
+        if (key := _sequence(meeting)) is not None:
+            sequences.setdefault(key, []).append(meeting)
+    links = []
+    for sequence in sequences.values():
+        previous: MeetingActs | None = None
+        last: int | None = None
+        for meeting in sorted(sequence, key=lambda m: (m.date, m.name)):
+            numbering = meeting.numbering
+            assert numbering is not None and meeting.date is not None  # by _sequence
+            given = numbering.given
+            first = given if given is not None else 1 if last is None else last + 1
+            links.append((meeting, Link(first, previous, last)))
+            if numbering.offsets:
+                previous, last = meeting, first + max(numbering.offsets)
+    return links
+
+
+def settle(meetings: Iterable[MeetingActs]) -> list[MeetingActs]:
+    """The meetings with their numbers made from « Numérotation » filled
+    along the sequence of their year (:func:`chain`), in the order given."""
+    meetings = list(meetings)
+    starts = {id(m): link.first for m, link in chain(meetings)}
+    settled = []
+    for meeting in meetings:
+        numbering = meeting.numbering
+        first = starts.get(id(meeting))
+        if numbering is None or meeting.date is None or first is None:
+            settled.append(meeting)
+            continue
+        made = [i for i, act in enumerate(meeting.acts) if act.numbering is not None]
+        acts = list(meeting.acts)
+        for i, offset in zip(made, numbering.offsets, strict=False):
+            acts[i] = replace(acts[i], number=fill(numbering.pattern, first + offset, meeting.date))
+        settled.append(replace(meeting, acts=tuple(acts)))
+    return settled
 
 
 REFUSED = (
@@ -171,3 +254,56 @@ def _theirs(act: ActUse) -> str:
     """Where another meeting gives a number: its row, and how it was made."""
     where = str(replace(act.row, cell="", column=""))
     return where + (", numéro fait de sa « Numérotation »" if act.numbering is not None else "")
+
+
+def report_link(
+    link: Link,
+    numbering: Numbering,
+    day: dt.date,
+    place: Place,
+    clashing: bool,
+    report: Report,
+) -> None:
+    """What a meeting's place in the sequence of its year calls for, at its
+    « Premier numéro » cell (``place``): continued from the meeting before,
+    a note (said by ``make-minutes check``); given, and not the next number
+    after that meeting's last, a warning: a gap, or an overlap — unless its
+    numbers already clash with another meeting's (``clashing``: that error
+    says it)."""
+    previous, last = link.previous, link.last
+    if previous is None or last is None or previous.numbering is None:
+        return
+    assert previous.date is not None  # by chain
+    before = f"{_meeting(previous)} (la précédente de la même instance dans l’année)"
+    ended = f"{last} (« {fill(previous.numbering.pattern, last, previous.date)} »)"
+    given, following = numbering.given, last + 1
+    if given is None:
+        report.note(
+            place,
+            f"« Premier numéro » vide : la numérotation reprend à {link.first} "
+            f"(« {fill(numbering.pattern, link.first, day)} »), à la suite de {before}, qui a "
+            f"fini à {ended}. Pour partir d’un autre numéro, remplissez « Premier numéro ».",
+            code="act.sequence-continued",
+        )
+    elif given > following:
+        skipped = (
+            f"le numéro {following} n’est donné"
+            if given == following + 1
+            else f"les numéros {following} à {given - 1} ne sont donnés"
+        )
+        report.warning(
+            place,
+            f"« Premier numéro » {given} laisse un trou dans la numérotation de l’année : "
+            f"{before} a fini à {ended} ; {skipped} à aucun acte. Si c’est voulu, rien à "
+            f"faire ; sinon mettez {following}, ou videz la cellule : la numérotation continue "
+            "alors d’elle-même.",
+            code="act.sequence-gap",
+        )
+    elif given < following and not clashing:
+        report.warning(
+            place,
+            f"« Premier numéro » {given} revient en arrière dans la numérotation de l’année : "
+            f"{before} a fini à {ended}. Mettez {following}, ou videz la cellule : la "
+            "numérotation continue alors d’elle-même.",
+            code="act.sequence-overlap",
+        )

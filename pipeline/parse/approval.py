@@ -3,7 +3,10 @@ the « Séance » sheet of each, read for the minutes it approved
 (« Procès-verbal précédent ») and how (« Vote du procès-verbal précédent »),
 and the act numbers it gives (« Numéro d'acte » of « Délibérations », or
 « Numérotation » and « Premier numéro » of Séance: one number for the body,
-whatever the meeting, pipeline.law.acts).
+whatever the meeting, pipeline.law.acts), with what a meeting needs to
+continue the year's sequence of numbers made from « Numérotation »
+(:func:`numbered`: its Instance, pattern, « Premier numéro » and the places
+of its made numbers in its sequence).
 
 Only those sheets are read, of the rows only N° and Numéro d'acte, and each
 meeting once per run and per process as long as its files do not change (a
@@ -28,14 +31,24 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.contract import SHEETS
-from pipeline.law.acts import MeetingActs, act_uses
+from pipeline.law.acts import (
+    Link,
+    MeetingActs,
+    Numbering,
+    act_uses,
+    chain,
+    clashes,
+    report_link,
+    settle,
+    unknown_placeholders,
+)
 from pipeline.model import Deliberation, VoteRecord
 from pipeline.parse import values
 from pipeline.parse.acts import number_acts
 from pipeline.parse.seance import Seance, read_seance, seance_fields
 from pipeline.parse.tables import table
-from pipeline.problems import Report
-from pipeline.read.sources import MeetingSource, Sheet, find_meetings, read_workbook
+from pipeline.problems import Place, Report
+from pipeline.read.sources import Cell, MeetingSource, Sheet, find_meetings, read_workbook
 from pipeline.text import fold
 
 
@@ -222,21 +235,31 @@ def _acts(source: MeetingSource, seance: Seance, sheet: Sheet | None) -> Meeting
             continue
         typed = values.text(row.cells["numero_acte"]) if "numero_acte" in row.cells else ""
         items.append(Deliberation(number, "", (), (), (), None, "", row.place, act_number=typed))
+    numbering = None
     if seance.date is not None:
         first = seance.first_number or 1
         items = number_acts(items, seance.cell("Numérotation"), first, seance.date, scratch)
-    return MeetingActs(source.name, body, seance.date, tuple(act_uses(items)))
+        if offsets := tuple(i for i, d in enumerate(items) if d.numbering is not None):
+            instance = fold(seance.text("Instance"))
+            pattern = seance.text("Numérotation")
+            numbering = Numbering(instance, pattern, seance.first_number, offsets)
+    return MeetingActs(source.name, body, seance.date, tuple(act_uses(items)), numbering)
+
+
+def _told(sources: list[MeetingSource]) -> list[Neighbour | None]:
+    """What each of ``sources`` says (None: it cannot be read), in order;
+    those not read yet (or changed since) are read apart
+    (:func:`_read_apart`)."""
+    keyed = [(other, _key(other)) for other in sources]
+    unread = {key: other for other, key in keyed if key is not None and key not in _read}
+    if unread:
+        _read.update(zip(unread, _read_apart(list(unread.values())), strict=True))
+    return [None if key is None else _read[key] for _, key in keyed]
 
 
 def _neighbours(source: MeetingSource) -> list[Neighbour]:
-    """What each other meeting of the data folder of ``source`` says; those
-    not read yet (or changed since) are read apart (:func:`_read_apart`)."""
-    keyed = [(other, _key(other)) for other in neighbours(source)]
-    keyed = [(other, key) for other, key in keyed if key is not None]
-    unread = list({key: other for other, key in keyed if key not in _read}.items())
-    if unread:
-        _read.update(zip((k for k, _ in unread), _read_apart([o for _, o in unread]), strict=True))
-    return [n for _, key in keyed if (n := _read[key]) is not None]
+    """What each other meeting of the data folder of ``source`` says."""
+    return [n for n in _told(neighbours(source)) if n is not None]
 
 
 def approvals(source: MeetingSource) -> list[Approval]:
@@ -244,7 +267,57 @@ def approvals(source: MeetingSource) -> list[Approval]:
     return [n.approval for n in _neighbours(source) if n.approval is not None]
 
 
-def neighbour_acts(source: MeetingSource) -> list[MeetingActs]:
+def neighbour_acts(source: MeetingSource, me: MeetingActs | None = None) -> list[MeetingActs]:
     """The act numbers each other meeting of the data folder of ``source``
-    gives, with its name, date and body."""
-    return [n.acts for n in _neighbours(source) if n.acts is not None]
+    gives, with its name, date and body; those made from « Numérotation »
+    along the sequence of their year (:func:`pipeline.law.acts.settle`),
+    which may run through ``source``: ``me`` says how it numbers; without
+    it, ``source`` is read as the others are (only when one of them makes
+    numbers from a pattern)."""
+    others = [n.acts for n in _neighbours(source) if n.acts is not None]
+    if me is None and any(o.numbering is not None for o in others):
+        (itself,) = _told([source])
+        me = itself.acts if itself is not None else None
+    return settle(others if me is None else [*others, me])[: len(others)]
+
+
+def numbered(
+    source: MeetingSource, seance: Seance, deliberations: list[Deliberation], report: Report
+) -> list[Deliberation]:
+    """The deliberations of the meeting of ``source`` held on ``seance.date``
+    with their act numbers (:func:`number_acts`): a « Numérotation » with no
+    « Premier numéro » continues the sequence of the meeting before in the
+    year (:func:`pipeline.law.acts.chain`: same body, Instance and pattern);
+    then what that calls for (:func:`pipeline.law.acts.report_link`). The
+    other meetings are read only when there is a pattern and something to
+    number."""
+    day = seance.date
+    assert day is not None
+    cell = seance.cell("Numérotation")
+    pattern = values.text(cell) if cell is not None else ""
+    given = seance.first_number
+    if not pattern or not deliberations or unknown_placeholders(pattern) or cell is None:
+        return number_acts(deliberations, cell, given or 1, day, report)
+    offsets = tuple(i for i, d in enumerate(deliberations) if not d.act_number)
+    body = fold(seance.text("Organisme"))
+    numbering = Numbering(fold(seance.text("Instance")), pattern, given, offsets)
+    me = MeetingActs(source.name, body, day, (), numbering)
+    others = neighbour_acts(source, me)
+    link = next((link for m, link in chain([*others, me]) if m is me), Link(given or 1))
+    out = number_acts(deliberations, cell, link.first, day, report)
+    made = [act for act in act_uses(out) if act.numbering is not None]
+    clashing = bool(clashes(made, body, others))
+    report_link(link, numbering, day, _first_number_place(seance, cell), clashing, report)
+    return out
+
+
+def _first_number_place(seance: Seance, pattern: Cell) -> Place:
+    """The « Premier numéro » cell: its value's, or where its value goes;
+    without its row, the « Numérotation » cell."""
+    given = seance.cell("Premier numéro")
+    if given is not None:
+        return given.place
+    name = seance.blanks.get(fold("Premier numéro"))
+    if name is not None and name.row is not None:
+        return Place(name.file, name.sheet, f"B{name.row}", name.row, "Premier numéro")
+    return pattern.place

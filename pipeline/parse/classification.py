@@ -13,10 +13,11 @@ traceback (``make-minutes prefecture``, pipeline/commands/prefecture.py).
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
 from pathlib import Path
 
+from pipeline.model import Classification
 from pipeline.problems import Place, Report
+from pipeline.read.sources import MeetingSource
 
 FILENAME = "classification.xml"
 # A préfecture's file is some 50 kB (five levels for a département); 5 MB
@@ -25,14 +26,14 @@ MAX_BYTES = 5 * 1024 * 1024
 ACTES_NAMESPACES = ("http://www.interieur.gouv.fr/ACTES#",)  # then a version: v1.1-20040216
 
 
-@dataclass(frozen=True)
-class Classification:
-    """The codes a préfecture accepts (« 8 », « 8.1 », « 8.1.3 » → name) and
-    the date of the classification (``actes:DateClassification``)."""
-
-    file: str  # as named in messages: "classification.xml"
-    date: dt.date
-    codes: dict[str, str] = field(default_factory=dict)
+def of_meeting(source: MeetingSource, report: Report) -> Classification | None:
+    """The classification of a meeting (its own file, else data/'s), read;
+    None without one, or with an error in ``report`` naming it."""
+    found = find(source.folder, source.data)
+    if found is None:
+        return None
+    shown = found.name if found.parent == source.folder else f"data/{found.name}"
+    return read(found, report, shown)
 
 
 def find(folder: Path, data: Path | None) -> Path | None:

@@ -10,6 +10,7 @@ from pipeline.contract import ACTES, BALLOT, NAMED_VOTE, SUBJECT, UNANIMITY
 from pipeline.model import (
     COUNT_FIELDS,
     Ballot,
+    Classification,
     Counts,
     Deliberation,
     NamedVote,
@@ -28,11 +29,12 @@ DEFAULT_PART = "DÉLIBÉRATIONS"
 
 
 def parse_deliberations(
-    sheet: Sheet, report: Report, meeting: Path
+    sheet: Sheet, report: Report, meeting: Path, classification: Classification | None = None
 ) -> list[tuple[Deliberation, Row]]:
     """The items put to the vote, each with its row (names are resolved once
     the members are known). An Exposé naming a file is looked up in the
-    exposes/ folder of ``meeting`` (the meeting's folder)."""
+    exposes/ folder of ``meeting`` (the meeting's folder); a Matière deeper
+    than level 2 in the préfecture's ``classification``."""
     out: list[tuple[Deliberation, Row]] = []
     numbers: dict[int, Place] = {}
     for row in table(sheet, report):
@@ -70,18 +72,19 @@ def parse_deliberations(
             row.place,
             ballot=ballot,
             act_number=act_number,
-            subject=_subject(row.cells.get("matiere"), report),
+            subject=_subject(row.cells.get("matiere"), report, classification),
             expose_file=word_expose,
         )
         out.append((deliberation, row))
     return out
 
 
-def _subject(cell: Cell | None, report: Report) -> str:
-    """« Matière »: a level-2 code of the ACTES nomenclature, alone or
-    followed by its name; kept as the code and its official name
-    (« 8.1 Enseignement »). A name other than the official one is a warning
-    (the official one is kept); an unknown code an error."""
+def _subject(cell: Cell | None, report: Report, classification: Classification | None) -> str:
+    """« Matière »: a level-2 code of the ACTES nomenclature, or a deeper one
+    (« 8.1.3 ») of the préfecture's ``classification``, alone or followed by
+    its name; kept as the code and its official name (« 8.1 Enseignement »).
+    A name other than the official one is a warning (the official one is
+    kept); an unknown code an error."""
     if cell is None:
         return ""
     typed = " ".join(values.text(cell).split())
@@ -95,10 +98,17 @@ def _subject(cell: Cell | None, report: Report) -> str:
         )
         return typed
     code, name = match[1].replace(",", "."), match[2]
-    if code.count(".") != 1 or code not in ACTES:
-        report.error(cell.place, _unknown_subject(typed, code), code="deliberation.unknown-subject")
+    names = ACTES
+    if code.count(".") > 1 and classification is not None and code in classification.codes:
+        names = classification.codes  # a deeper level, under a level-2 code of ACTES
+    if code.count(".") < 1 or code not in names or _level_2(code) not in ACTES:
+        report.error(
+            cell.place,
+            _unknown_subject(typed, code, classification),
+            code="deliberation.unknown-subject",
+        )
         return typed
-    official = ACTES[code]
+    official = names[code]
     if isinstance(cell.value, float) and code == "7.1":
         report.warning(
             cell.place,
@@ -126,9 +136,28 @@ def _name_key(name: str) -> str:
     return fold(name).replace("œ", "oe").replace("æ", "ae").replace(" ", "")
 
 
-def _unknown_subject(typed: str, code: str) -> str:
-    """The message of a code that is not a level-2 code of ACTES: the
-    codes of its level 1 when it has one."""
+def _level_2(code: str) -> str:
+    """ "8.1" of « 8.1.3 »."""
+    return ".".join(code.split(".")[:2])
+
+
+def _unknown_subject(typed: str, code: str, classification: Classification | None) -> str:
+    """The message of a code that is not a level-2 code of ACTES (nor a
+    deeper code of the préfecture's classification): the codes of its
+    level 1 when it has one."""
+    if code.count(".") > 1 and _level_2(code) in ACTES:
+        if classification is None:
+            return (
+                f"matière « {typed} » : un code de niveau 3 ou plus n’est accepté qu’avec la "
+                "classification de votre préfecture (déposez son fichier classification.xml "
+                f"dans data/) ; sans elle, tapez le code de niveau 2 « {_level_2(code)} "
+                f"{ACTES[_level_2(code)]} »."
+            )
+        return (
+            f"matière « {typed} » absente de la classification de la préfecture "
+            f"({classification.file}) : tapez un de ses codes, ou le code de niveau 2 "
+            f"« {_level_2(code)} {ACTES[_level_2(code)]} »."
+        )
     first = code.split(".")[0]
     if first in ACTES:
         under = [f"{c} {n}" for c, n in ACTES.items() if c.startswith(f"{first}.")]

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from pipeline.law.convocation import DEFAULT_NOTICE
 from pipeline.model import (
+    Classification,
     Contribution,
     Deliberation,
     Meeting,
@@ -26,7 +27,8 @@ from pipeline.model import (
     Tariff,
 )
 from pipeline.parse.accuses import read_acknowledgements
-from pipeline.parse.acts import number_acts
+from pipeline.parse.approval import numbered
+from pipeline.parse.classification import of_meeting
 from pipeline.parse.deliberations import (
     parse_deliberations,
     parse_other_items,
@@ -89,9 +91,10 @@ def read_meeting(source: MeetingSource, report: Report, before_vote: bool = Fals
             if "presences" in sheets
             else []
         )
+    classification = of_meeting(source, report)  # the préfecture's codes, deeper levels too
     with _errors(report, agenda):
         items = (
-            parse_deliberations(sheets["deliberations"], report, source.folder)
+            parse_deliberations(sheets["deliberations"], report, source.folder, classification)
             if "deliberations" in sheets
             else []
         )
@@ -122,13 +125,8 @@ def read_meeting(source: MeetingSource, report: Report, before_vote: bool = Fals
         )
         seance = read_seance(fields, report, blanks)
     if seance.date is not None:
-        deliberations = number_acts(
-            deliberations,
-            seance.cell("Numérotation"),
-            seance.first_number or 1,
-            seance.date,
-            report,
-        )
+        # From « Premier numéro », else after the previous meeting's last number.
+        deliberations = numbered(source, seance, deliberations, report)
     siret = read_siret(seance, report)
     deliberations = read_acknowledgements(source.folder, deliberations, seance.date, siret, report)
     with _errors(report, room):
@@ -157,6 +155,7 @@ def read_meeting(source: MeetingSource, report: Report, before_vote: bool = Fals
         votes=votes,
         tariffs=tariffs or [],
         contributions=contributions,
+        classification=classification,
     )
     return Reading(meeting, frozenset(rows[x] for p in agenda for x in p.place.lines if x in rows))
 
@@ -183,6 +182,7 @@ def _meeting(
     votes: list[NamedVote],
     tariffs: list[Tariff],
     contributions: list[Contribution],
+    classification: Classification | None,
 ) -> Meeting:
     """The model, from the values read: the defaults of the fields left empty."""
     return Meeting(
@@ -212,6 +212,7 @@ def _meeting(
         votes=tuple(votes),
         tariffs=tuple(tariffs),
         contributions=tuple(contributions),
+        classification=classification,
         city=seance.text("Ville"),
         notice_days=seance.notice_days or DEFAULT_NOTICE,
         urgency=bool(seance.urgency),

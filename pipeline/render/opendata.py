@@ -79,7 +79,8 @@ def scdl_csv(meeting: Meeting, analysis: Analysis) -> bytes:
     writer.writeheader()
     for item in analysis.items:
         d = item.deliberation
-        code = d.subject.split(" ", 1)[0]  # « Matière »: a code and its official name
+        # « Matière »: a code and its official name; SCDL takes its level 2 (« 8.1.3 » → « 8.1 »)
+        code = ".".join(d.subject.split(" ", 1)[0].split(".")[:2])
         writer.writerow(
             {
                 "COLL_NOM": meeting.body,
