@@ -158,6 +158,23 @@ def approved(meeting: Meeting, source: MeetingSource) -> Meeting:
     return meeting if date is None else dataclasses.replace(meeting, approved_on=date)
 
 
+def checked(
+    source: MeetingSource, report: Report, timed: Timed = untimed
+) -> tuple[Meeting, Analysis] | None:
+    """:func:`read_and_check`, then the date the minutes were « arrêtés »
+    (:func:`approved`) and what can be checked only with it (L2121-15):
+    every command that makes documents of a held meeting reads it so (the
+    minutes, the préfecture package, the register, the site). None when
+    anything is wrong (every problem is in ``report``)."""
+    found = read_and_check(source, report, timed)
+    if found is None:
+        return None
+    meeting, analysis = found
+    meeting = approved(meeting, source)
+    publication.check_minutes_online(meeting, report)  # L2121-15: needs the approval's date
+    return None if report.errors else (meeting, analysis)
+
+
 def prepare(
     source: MeetingSource,
     templates: list[Path],
@@ -169,12 +186,10 @@ def prepare(
     compiled = compiled or Templates()
     report = Report()
     prepared = Prepared(source, report)
-    checked = read_and_check(source, report, timed)
-    if checked is None:
+    found = checked(source, report, timed)
+    if found is None:
         return prepared
-    meeting, analysis = checked
-    meeting = approved(meeting, source)
-    publication.check_minutes_online(meeting, report)  # L2121-15: needs the approval's date
+    meeting, analysis = found
     when = dt.datetime.combine(meeting.date, meeting.opening)
     templates = meeting_templates(source, templates)  # this meeting's own come first
     logo = meeting_logo(source.folder, templates, report)

@@ -541,6 +541,10 @@ def registre(
 
     force, with_pdf, jobs = _run_options(ctx, force, with_pdf, jobs)
     meetings, folders, output = _setup(ctx, data, output, templates)
+    clash = register.clash(meetings, year)
+    if clash:
+        click.echo(clash, err=True)
+        sys.exit(2)
     if with_pdf:
         _needs_libreoffice()
     data_folder = _data_folder(ctx, data)

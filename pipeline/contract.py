@@ -492,8 +492,9 @@ FIELDS: dict[str, Field] = {
         ),
         Field(
             "Adresse de publication",
-            hint="Adresse web où les actes sont publiés : https://www.exemple.fr/actes ; "
-            "donne le lien de chaque délibération (DELIB_URL) des données ouvertes.",
+            hint="Adresse web où est déposé le site de publication (output/site/, écrit par "
+            "make-minutes site) : https://www.exemple.fr/actes ; donne le lien de chaque "
+            "délibération (DELIB_URL) des données ouvertes.",
         ),
         Field(
             "Code préfecture",

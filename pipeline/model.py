@@ -265,8 +265,8 @@ class Meeting:
     # the dotted line is left for it.
     approved_on: dt.date | None = None
     # « Mise en ligne le », « Affichée le » (R2131-1, L2121-25): None leaves
-    # their dotted lines; « Adresse de publication »: the URL base of the
-    # published acts, without its final /, or "" (DELIB_URL stays empty).
+    # their dotted lines; « Adresse de publication »: where output/site/ is
+    # deposited, without its final /, or "" (DELIB_URL stays empty).
     online_on: dt.date | None = None
     posted_on: dt.date | None = None
     publication_url: str = ""

@@ -77,8 +77,13 @@ def extract(out: Path, number: str) -> list[str]:
 
 
 def certification(text: list[str]) -> list[str]:
-    start = text.index("Certifié exécutoire")
-    return text[start : start + 3]
+    """The extract's certification block: « Certifié exécutoire » (once in
+    force), the transmission, the publication."""
+    start = next(i for i, line in enumerate(text) if line.startswith("Transmis en préfecture"))
+    if text[start - 1] == "Certifié exécutoire":
+        start -= 1
+    end = next(i for i, line in enumerate(text) if line.startswith("Publié le"))
+    return text[start : end + 1]
 
 
 def problems(data: Path) -> list[tuple[str, Severity, str, str]]:
@@ -105,8 +110,11 @@ def test_an_acknowledgement_certifies_its_extract_and_fills_the_csv(tmp_path: Pa
         ),
         "Publié le 1er décembre 2016",
     ]
-    # another act, not acknowledged yet: its transmission stays dotted
-    assert certification(extract(out, "B2016_002"))[1] == f"Transmis en préfecture le {BLANK}"
+    # another act, not acknowledged yet: its transmission stays dotted, not in force yet
+    assert certification(extract(out, "B2016_002")) == [
+        f"Transmis en préfecture le {BLANK}",
+        "Publié le 1er décembre 2016",
+    ]
     rows = {r["DELIB_ID"]: r for r in csv_rows(out / "deliberations.csv")}
     assert (rows["B2016_001"]["PREF_DATE"], rows["B2016_001"]["PREF_ID"]) == (
         "2016-11-30",
@@ -121,9 +129,9 @@ def test_without_publication_date_the_acknowledgement_alone_is_printed(tmp_path:
     data, out = meeting(tmp_path, {"ar.xml": aracte()})
     code, output = build(data, out.parent)
     assert code == 0, output
-    lines = certification(extract(out, "B2016_001"))
-    assert lines[1].startswith("Transmis en préfecture le 30 novembre 2016 (accusé")
-    assert lines[2] == f"Publié le {BLANK}"
+    lines = certification(extract(out, "B2016_001"))  # not published: not in force
+    assert lines[0].startswith("Transmis en préfecture le 30 novembre 2016 (accusé")
+    assert lines[1:] == [f"Publié le {BLANK}"]
     # without « Code préfecture », PREF_ID stays empty; PREF_DATE is filled
     (row,) = [r for r in csv_rows(out / "deliberations.csv") if r["DELIB_ID"] == "B2016_001"]
     assert (row["PREF_DATE"], row["PREF_ID"]) == ("2016-11-30", "")
@@ -134,7 +142,7 @@ def test_the_number_is_the_id_s_when_numero_interne_is_missing(tmp_path: Path) -
     data, out = meeting(tmp_path, {"ar.xml": xml})
     code, output = build(data, out.parent)
     assert code == 0, output
-    assert "accusé" in certification(extract(out, "B2016_001"))[1]
+    assert "accusé" in certification(extract(out, "B2016_001"))[0]
 
 
 def test_without_any_acknowledgement_the_extract_is_unchanged(tmp_path: Path) -> None:
@@ -142,7 +150,6 @@ def test_without_any_acknowledgement_the_extract_is_unchanged(tmp_path: Path) ->
     code, output = build(data, out.parent)
     assert code == 0, output
     assert certification(extract(out, "B2016_001")) == [
-        "Certifié exécutoire",
         f"Transmis en préfecture le {BLANK}",
         f"Publié le {BLANK}",
     ]
@@ -173,7 +180,7 @@ def test_an_acknowledgement_of_another_act_is_a_warning_naming_file_and_number(
     assert "B2016_009" in message and "B2016_001" in message
     built, output = build(data, out.parent)
     assert built == 0, output  # a warning: the meeting is built
-    assert certification(extract(out, "B2016_001"))[1] == f"Transmis en préfecture le {BLANK}"
+    assert certification(extract(out, "B2016_001"))[0] == f"Transmis en préfecture le {BLANK}"
 
 
 def test_the_same_acknowledgement_twice_is_a_warning(tmp_path: Path) -> None:
@@ -357,20 +364,23 @@ def test_another_prefecture_code_is_an_error_naming_the_cell(tmp_path: Path, typ
     assert f"« {typed} »" in problem.message and "PREF080" in problem.message
 
 
-# --- the certification of an act that is not transmitted -------------------------------
+# --- published, not acknowledged: not in force yet -------------------------------------
 
 
-def test_an_act_without_number_is_certified_on_its_publication_alone(tmp_path: Path) -> None:
-    """No act number: not transmitted to the préfecture (docs/publication.md):
-    its publication date makes it executory, the transmission is dropped."""
+def test_a_published_act_without_acknowledgement_is_not_certified(tmp_path: Path) -> None:
+    """Publication alone does not make a deliberation executory (L2131-1: it
+    is transmitted too): « Certifié exécutoire » waits for both dates, the
+    transmission keeps its dotted line, even without an act number."""
     make_meeting(tmp_path / "data" / "seance", seance=ONLINE)
     code, output = build(tmp_path / "data", tmp_path / "out")
     assert code == 0, output
     (path,) = (tmp_path / "out" / "seance" / "extraits").glob("*.docx")
     text = docx_text(path)
-    start = text.index("Certifié exécutoire")
-    assert text[start + 1] == "Publié le 1er décembre 2016"
-    assert not [line for line in text if "Transmis" in line or BLANK in line]
+    assert "Certifié exécutoire" not in text
+    assert certification(text) == [
+        f"Transmis en préfecture le {BLANK}",
+        "Publié le 1er décembre 2016",
+    ]
 
 
 # --- the minutes' publication, L2121-15 ------------------------------------------------
@@ -443,11 +453,13 @@ def test_a_folder_named_like_an_acknowledgement_is_refused(tmp_path: Path) -> No
 
 def test_new_from_takes_over_the_prefecture_code(tmp_path: Path) -> None:
     data = tmp_path / "data"
-    make_meeting(data / "a", seance={"Code préfecture": "PREF080"})
+    url = "https://www.exemple.fr/actes"
+    make_meeting(data / "a", seance={"Code préfecture": "PREF080", "Adresse de publication": url})
     code, output = run("new", "b", "--from", "a", "--data", str(data))
     assert code == 0, output
     seance = load_workbook(data / "b" / "seance.xlsx")["Séance"]
-    assert ["Code préfecture", "PREF080"] in [[c.value for c in row[:2]] for row in seance.rows]
+    rows = [[c.value for c in row[:2]] for row in seance.rows]
+    assert ["Code préfecture", "PREF080"] in rows and ["Adresse de publication", url] in rows
 
 
 def test_a_folder_linked_out_of_the_meeting_is_refused(tmp_path: Path) -> None:

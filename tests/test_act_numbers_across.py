@@ -403,3 +403,118 @@ def test_a_neighbour_that_cannot_be_read_is_left_out_of_the_sequence(tmp_path: P
         assert word not in printed, printed
     assert code == 1 and f"  - {DIED}" in printed, printed
     assert extracts(tmp_path / "out", "c") == ["B2022_004", "B2022_005"]
+
+
+# --- acts already transmitted; a pattern without a date (review of issue 19) ---------------
+
+RENUMBERED = "accuse.renumbered"
+
+
+def acknowledge(meeting_folder: Path, day: dt.date, *numbers: str) -> None:
+    """The préfecture's acknowledgements of ``numbers``, decided on ``day``."""
+    from test_accuses import SIREN, aracte
+
+    folder = meeting_folder / "accuses"
+    folder.mkdir(exist_ok=True)
+    for number in numbers:
+        act_id = f"080-{SIREN}-{day:%Y%m%d}-{number}-DE"
+        received = f"{day + dt.timedelta(days=2):%Y-%m-%d}"
+        (folder / f"{number}.xml").write_bytes(aracte(number, received, act_id))
+
+
+def test_acts_transmitted_then_renumbered_by_an_earlier_meeting_are_an_error(
+    tmp_path: Path,
+) -> None:
+    """b's four acts were sent as B2016_001…004 (« Premier numéro » empty,
+    no meeting before it); a of October, added later, shifts b to 004…007:
+    an error at b's « Premier numéro », naming the files, the numbers now
+    made, a, and the number to write; once written, b's acts are acknowledged
+    again. An acknowledgement of another day stays the plain warning."""
+    data, out = tmp_path / "data", tmp_path / "out"
+    day = dt.date(2016, 11, 28)
+    b = meeting(data / "b", day, None, None, None, None, **NUMBERED)
+    when = dt.datetime.combine(day, dt.time())
+    fields = {**SEANCE, "Date": when, "Date de convocation": when - dt.timedelta(days=7)}
+    rows = [["Champ", "Valeur"], *fields.items(), *NUMBERED.items(), ["Premier numéro", None]]
+    (b / "seance.xlsx").unlink()  # with an empty « Premier numéro » row
+    write_sheet(b / "seance.xlsx", "Séance", [list(r) for r in rows])
+    acknowledge(b, day, "B2016_001", "B2016_002", "B2016_003", "B2016_004")
+    found = checked_problems(data)
+    assert [p.code for p in found["b"] if p.code.startswith("accuse.")] == []
+    meeting(data / "a", dt.date(2016, 10, 3), None, None, None, **NUMBERED)
+    acknowledge(b, dt.date(2016, 11, 29), "B2016_099")  # another meeting's, misfiled
+    code, printed = build(data, out)
+    assert code == 1, printed
+    assert "Traceback" not in printed
+    found = checked_problems(data)
+    (error,) = [p for p in found["b"] if p.code == RENUMBERED]
+    assert str(error.place) == (
+        "seance.xlsx, feuille « Séance », cellule B13 (colonne « Premier numéro »)"
+    )
+    assert error.message == (
+        "« Premier numéro » vide : la numérotation de la séance continue celle de la réunion "
+        "« a » du 03/10/2016 (la précédente de la même instance dans l’année), qui a fini à 3 "
+        "(« B2016_003 »), et ses actes portent maintenant les numéros « B2016_004 » à "
+        "« B2016_007 » ; mais les accusés de réception « accuses/B2016_001.xml » (acte n° "
+        "B2016_001) ; « accuses/B2016_002.xml » (acte n° B2016_002) ; "
+        "« accuses/B2016_003.xml » (acte n° B2016_003) ne sont ceux d’aucune de ces "
+        "délibérations : les actes ont déjà été transmis sous un autre numéro, qui ne doit "
+        "plus changer (une réunion ajoutée avant celle-ci a décalé la numérotation). Une fois les actes transmis, leur numéro est fixé : fixez le champ "
+        "« Premier numéro » à 1 : les actes retrouvent les numéros transmis."
+    )
+    (other,) = [p for p in found["b"] if p.code == "accuse.unknown-act"]
+    assert "B2016_099" in other.message and str(other.place) == "accuses/B2016_099.xml"
+    # The fix the message says: b's numbers are fixed again, a's clash with them.
+    (b / "seance.xlsx").unlink()
+    meeting(data / "b", day, None, None, None, None, **{**NUMBERED, "Premier numéro": 1})
+    found = checked_problems(data)
+    assert [p.code for p in found["b"] if p.code.startswith("accuse.")] == ["accuse.unknown-act"]
+    assert CODE in [p.code for p in found["a"]]
+
+
+def test_a_given_first_number_keeps_the_plain_warning(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    day = dt.date(2016, 11, 28)
+    b = meeting(data / "b", day, None, None, **NUMBERED, **{"Premier numéro": 5})
+    acknowledge(b, day, "B2016_001")
+    codes = [p.code for p in checked_problems(data)["b"] if p.code.startswith("accuse.")]
+    assert codes == ["accuse.unknown-act"]
+
+
+def test_a_pattern_without_a_date_continues_across_years(tmp_path: Path) -> None:
+    """B{NNN}: January 2017 follows November 2016, no clash; the note does
+    not speak of the year. A dated pattern still starts again (above)."""
+    data, out = tmp_path / "data", tmp_path / "out"
+    plain = {"Numérotation": "B{NNN}"}
+    meeting(data / "a", dt.date(2016, 11, 8), None, None, **plain)
+    meeting(data / "b", dt.date(2017, 1, 10), None, None, None, **plain)
+    code, printed = build(data, out)
+    assert code == 0, printed
+    assert extracts(out, "a") == ["B001", "B002"]
+    assert extracts(out, "b") == ["B003", "B004", "B005"]
+    (note,) = [p for p in checked_problems(data)["b"] if p.code == CONTINUED]
+    assert "à la suite de la réunion « a » du 08/11/2016 (la précédente de la même instance)," in (
+        note.message
+    )
+
+
+def test_sequence_number_and_first_number_pure() -> None:
+    from pipeline.law.acts import Continued, Link, Numbering, first_number, sequence_number
+
+    day = dt.date(2016, 11, 28)
+    assert sequence_number("B{AAAA}_{NNN}", "B2016_004", day) == 4
+    assert sequence_number("B{AAAA}_{NNN}", "B2016_1234", day) == 1234
+    assert sequence_number("B{AAAA}_{NNN}", "B2015_004", day) is None  # another year
+    assert sequence_number("B{AAAA}_{NNN}", "B2016_04", day) is None
+    assert sequence_number("D{AAAA}{MM}{JJ}_{NN}", "D20161128_07", day) == 7
+    assert sequence_number("B{NN}_{NN}", "B01_01", day) is None  # two sequence parts
+    place = Place("seance.xlsx")
+    numbering = Numbering("bureau", "B{AAAA}_{NNN}", None, (0, 1, 2, 3))
+    continued = Continued(Link(4), numbering, day, place)
+    assert first_number(continued, ["B2016_002", "B2016_001"]) == 1
+    assert first_number(continued, ["B2016_003", "B2016_006"]) == 3
+    assert first_number(continued, ["B2016_001", "B2016_009"]) is None  # too far apart
+    assert first_number(continued, ["X1"]) is None
+    # A typed number on the first row: the made ones start at offset 1.
+    typed = Continued(Link(4), Numbering("bureau", "B{AAAA}_{NNN}", None, (1, 2)), day, place)
+    assert first_number(typed, ["B2016_008"]) == 7

@@ -107,6 +107,22 @@ def test_the_classification_gives_every_level_and_its_date() -> None:
     [
         (b"<actes:RetourClassification", "classification.malformed", "pas du XML valide"),
         (
+            b"<a>\n  <b></a>",
+            "classification.malformed",
+            "(balise fermante qui ne correspond pas à la balise ouverte à la ligne 2, colonne 8)",
+        ),
+        (b"", "classification.malformed", "(fichier vide ou coupé avant la fin à la ligne 1"),
+        (
+            b'<?xml version="1.0" encoding="x-foo"?><a/>',
+            "classification.malformed",
+            "son encodage (déclaré en première ligne, « encoding=… ») est inconnu",
+        ),
+        (
+            b'<?xml version="1.0" encoding="utf-7"?><a/>',
+            "classification.malformed",
+            "est inconnu ou non pris en charge",
+        ),
+        (
             b"<Classification/>",
             "classification.malformed",
             "attendu « actes:RetourClassification »",
@@ -127,6 +143,24 @@ def test_a_bad_classification_is_an_error_naming_the_file(
     (problem,) = report.problems
     assert (problem.code, problem.place) == (code, Place("data/classification.xml"))
     assert fragment in problem.message
+    assert "error" not in problem.message and "line" not in problem.message  # no English
+
+
+@pytest.mark.parametrize("own", [False, True])
+def test_a_bad_classification_is_named_by_its_real_folder(tmp_path: Path, own: bool) -> None:
+    """The file at the root of --data is named by that folder's name (not
+    always « data/ »); the meeting's own, by its name alone."""
+    from pipeline.read.sources import find_meetings
+
+    data = tmp_path / "donnees-2022"
+    make_meeting(data / "m", deliberations=GOOD)
+    where = data / "m" if own else data
+    (where / "classification.xml").write_bytes(b"<a>")
+    (source,) = find_meetings(data)
+    problems = [p for p in prefecture.prepare(source, []).report.problems]
+    (problem,) = [p for p in problems if p.code == "classification.malformed"]
+    shown = "classification.xml" if own else "donnees-2022/classification.xml"
+    assert problem.place == Place(shown), problems
 
 
 def test_a_huge_classification_is_refused_unread(tmp_path: Path) -> None:

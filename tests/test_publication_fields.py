@@ -1,7 +1,8 @@
 """Issue 18, « Publication », first slice: the Séance fields « Mise en ligne
 le », « Affichée le » and « Adresse de publication » (docs/data-format.md).
 Given, the list of deliberations and the extracts print their dates instead
-of the dotted lines, deliberations.csv fills DELIB_URL; the address is
+of the dotted lines, deliberations.csv fills DELIB_URL (the address is
+where output/site/ is deposited); the address is
 checked; a list put online more than a week after the meeting is a warning
 (CGCT L2121-25)."""
 
@@ -51,12 +52,11 @@ def test_the_list_and_the_extract_print_the_dates_given(tmp_path: Path) -> None:
     assert "Mise en ligne le 2 décembre 2016 par Philippe VARLET, Le Président" in listing
     text = extract(out)
     assert "Publié le 2 décembre 2016" in text
-    assert "Certifié exécutoire" in text
-    # an act without act number is not transmitted: its publication certifies
-    # it (tests/test_accuses.py for the acts transmitted)
-    assert not [p for p in text if "Transmis en préfecture" in p]
+    # not acknowledged yet: not in force, the transmission left to the hand
+    # (tests/test_accuses.py for the acts acknowledged)
+    assert "Certifié exécutoire" not in text
+    assert [p for p in text if BLANK in p] == [f"Transmis en préfecture le {BLANK}"]
     assert not [p for p in listing if BLANK in p]
-    assert not [p for p in text if BLANK in p]
 
 
 def test_without_the_fields_the_dotted_lines_stay(tmp_path: Path) -> None:
@@ -81,14 +81,17 @@ def test_a_president_is_named_with_her_quality(tmp_path: Path) -> None:
 # --- deliberations.csv -----------------------------------------------------------------
 
 
-def test_delib_url_is_the_address_and_the_extract_pdf(tmp_path: Path) -> None:
+def test_delib_url_is_the_address_and_the_extract_pdf_in_the_site(tmp_path: Path) -> None:
+    # The address is where output/site/ is deposited (tests/test_site.py):
+    # <address>/<year>/<meeting>/extraits/<extract>.pdf.
     data, out = write(tmp_path, **{"Adresse de publication": "https://www.exemple.fr/actes/"})
     code, output = build(data, out.parent)
     assert code == 0, output
     urls = [r["DELIB_URL"] for r in csv_rows(out / "deliberations.csv")]
     pdfs = sorted(p.with_suffix(".pdf").name for p in (out / "extraits").glob("*.docx"))
-    assert sorted(urls) == [f"https://www.exemple.fr/actes/{name}" for name in pdfs]
-    assert urls[0] == "https://www.exemple.fr/actes/B2016_001-cantine-scolaire.pdf"
+    site = "https://www.exemple.fr/actes/2016/seance/extraits"
+    assert sorted(urls) == [f"{site}/{name}" for name in pdfs]
+    assert urls[0] == f"{site}/B2016_001-cantine-scolaire.pdf"
 
 
 def test_delib_url_stays_empty_without_the_address(tmp_path: Path) -> None:

@@ -281,6 +281,58 @@ def test_a_year_without_meeting_says_where_it_looked(tmp_path: Path) -> None:
     assert not (tmp_path / "o").exists()
 
 
+def bad_meeting(folder: Path, date: dt.datetime) -> None:
+    """A meeting of ``date`` with exactly one error (its president is no member)."""
+    make_meeting(
+        folder,
+        seance={
+            "Date": date,
+            "Date de convocation": date - dt.timedelta(days=10),
+            "Président": "Jeanne INCONNUE",
+        },
+    )
+
+
+def test_one_problem_is_said_in_the_singular(tmp_path: Path) -> None:
+    data = write_year(tmp_path / "data")
+    bad_meeting(data / "e-conseil-septembre", dt.datetime(2022, 9, 15))
+    code, printed = run("registre", "2022", "--data", str(data), "--output", str(tmp_path / "o"))
+    assert code == 1, printed
+    assert "NON incluse dans le registre 2022 : 1 problème (ci-dessus). Corrigez-le, puis" in (
+        printed
+    )
+    assert "Corrigez-les" not in printed
+
+
+def test_when_every_meeting_of_the_year_is_left_out_nothing_is_written(tmp_path: Path) -> None:
+    data = write_year(tmp_path / "data")  # meetings of 2021 and 2022
+    bad_meeting(data / "e-conseil-2023", dt.datetime(2023, 9, 15))
+    bad_meeting(data / "f-conseil-2023", dt.datetime(2023, 10, 2))
+    code, printed = run("registre", "2023", "--data", str(data), "--output", str(tmp_path / "o"))
+    assert code == 1, printed
+    for name in ("e-conseil-2023", "f-conseil-2023"):
+        assert f"{name} : 1 problème, réunion non incluse dans le registre." in printed
+        assert "Jeanne INCONNUE" in printed
+    assert "registre-2023 : rien n’a été écrit." in printed
+    assert "aucune réunion de 2023 ne peut être incluse : le registre n’est pas écrit" in printed
+    assert "séance incluse" not in printed
+    assert not (tmp_path / "o" / "registre-2023").exists()
+
+
+@pytest.mark.parametrize("name", ["registre-2022", "REGISTRE-2022"])
+def test_a_meeting_named_like_the_register_folder_is_refused(tmp_path: Path, name: str) -> None:
+    data = tmp_path / "data"
+    make_meeting(data / name, seance={"Date": dt.datetime(2022, 3, 10)})
+    code, printed = run("registre", "2022", "--data", str(data), "--output", str(tmp_path / "o"))
+    assert code == 2, printed
+    assert f"La réunion « {name} » porte le nom du dossier du registre" in printed
+    assert "output/registre-2022/" in printed and "Renommez son dossier" in printed
+    assert not (tmp_path / "o").exists()
+    # another year's register does not clash with it
+    code, printed = run("registre", "2021", "--data", str(data), "--output", str(tmp_path / "o"))
+    assert code == 1 and "Aucune réunion de l’année 2021" in printed
+
+
 def test_a_register_has_the_budget_of_the_meetings_it_gathers() -> None:
     """The sandbox's limits hold per document; the register of 12 large
     meetings is 12 documents' worth (bench/run.py measures it)."""

@@ -390,3 +390,31 @@ def test_a_folder_name_with_html_and_url_characters_is_linked_safely(tmp_path: P
     assert "#" not in link and "?" not in link
     assert unquote(link) == f"2017/{name}/index.html" and unquote(link) in files
     assert f"2017/{name}/proces-verbal.pdf" in pdfs
+
+
+def test_delib_url_of_each_act_is_the_path_of_its_pdf_in_the_site(tmp_path: Path) -> None:
+    # « Adresse de publication » is where output/site/ is deposited: each act's
+    # DELIB_URL, minus that address, leads to its extract's PDF in the site.
+    data = tmp_path / "data"
+    name = "2017-06-01 bureau #2?"
+    base = "https://www.exemple.fr/publication"
+    make_meeting(
+        data / name,
+        {
+            "Date": dt.datetime(2017, 6, 1),
+            "Date de convocation": dt.datetime(2017, 5, 20),
+            "Adresse de publication": base + "/",
+        }
+        | OPEN_DATA,
+        deliberations=WITH_SUBJECTS,
+    )
+    files, pdfs = make_site(data)
+    rows = list(csv.DictReader(io.StringIO(files["2017/deliberations-2017.csv"].decode("utf-8"))))
+    urls = [r["DELIB_URL"] for r in rows]
+    assert len(urls) == 2 and all(u.startswith(base + "/") for u in urls), urls
+    paths = [urlsplit(u).path.removeprefix("/publication/") for u in urls]
+    assert all(not urlsplit(u).query and not urlsplit(u).fragment for u in urls), urls
+    assert all(" " not in u for u in urls), urls
+    extracts = {p for p in pdfs if "/extraits/" in p}
+    assert {unquote(p) for p in paths} == extracts and len(extracts) == 2
+    assert unquote(paths[0]).startswith(f"2017/{name}/extraits/")

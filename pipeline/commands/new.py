@@ -64,6 +64,7 @@ def taken_over(meeting: Meeting) -> tuple[dict[str, Any], list[list[Any]]]:
         "Pouvoirs par membre": meeting.proxies_per_member,
         "SIRET": meeting.siret,
         "Code préfecture": meeting.prefecture_code,
+        "Adresse de publication": meeting.publication_url,
         "Ville": meeting.city,
         "Délai de convocation": meeting.notice_days,
         "Signataire de la convocation": meeting.member(convener).name if convener else "",

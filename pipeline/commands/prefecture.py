@@ -5,7 +5,7 @@ PDF/A, named after its act number (``B2022_017.pdf``), and ``actes.csv``,
 the fields the transmission platform asks for (:mod:`pipeline.render.prefecture`).
 
 The meeting is read and checked as for its minutes (:func:`pipeline.build.
-read_and_check`, the same steps as :func:`pipeline.build.prepare`), then as
+checked`, as :func:`pipeline.build.prepare` does), then as
 the platforms check an act (S²LOW, Pastell's « Actes (générique) »): an act
 number and a Matière for every deliberation, an objet of 1 to 499
 characters, a code of the préfecture's classification when the body drops
@@ -57,12 +57,11 @@ def prepare(
     compiled = compiled or Templates()
     report = Report()
     prepared = Prepared(source, report)
-    checked = builder.read_and_check(source, report)
-    if checked is None or report.errors:
+    checked = builder.checked(source, report)
+    if checked is None:
         return prepared
     meeting, analysis = checked
     known = meeting.classification  # read with the workbooks (parse/classification.py)
-    meeting = builder.approved(meeting, source)
     if not analysis.items:
         report.warning(
             Place(source.name),

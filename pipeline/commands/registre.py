@@ -2,7 +2,7 @@
 and its open data, in ``output/registre-<ANNÉE>/``.
 
 Every meeting of data/ is read and checked in a worker process, with the
-same code as a build (:func:`pipeline.build.read_and_check`): a reader that
+same code as a build (:func:`pipeline.build.checked`): a reader that
 dies costs only its meeting. The meetings dated that year (the Séance's
 Date) go into ``registre.docx`` in date order (then instance, then folder);
 each one of that year that has errors — or whose date cannot be read, since
@@ -36,6 +36,20 @@ def folder_name(year: int) -> str:
     return f"registre-{year}"
 
 
+def clash(sources: list[MeetingSource], year: int) -> str | None:
+    """The French message when a meeting is named as the register's folder
+    (its documents and the register would share ``output/registre-<ANNÉE>/``),
+    else None; as ``make-minutes site`` refuses a meeting named ``site``."""
+    named = [s.name for s in sources if fold(s.name) == fold(folder_name(year))]
+    if not named:
+        return None
+    return (
+        f"La réunion « {named[0]} » porte le nom du dossier du registre "
+        f"(output/{folder_name(year)}/) : ses documents et le registre s’y mêleraient. "
+        "Renommez son dossier dans data/ (par exemple 2024-03-15-conseil), puis relancez."
+    )
+
+
 @dataclass
 class Read:
     """A meeting as its worker read it (picklable): its date when it could
@@ -60,12 +74,11 @@ def read_task(source: MeetingSource, compiled: Templates | None) -> Read:
     """Run in a worker: the meeting read and checked as a build does."""
     report = Report()
     result = Read(source.name)
-    checked = builder.read_and_check(source, report)
+    checked = builder.checked(source, report)
     if checked is None:
         result.date = seance_date(source)
     else:
         meeting, analysis = checked
-        meeting = builder.approved(meeting, source)
         result.date = meeting.date
         result.part = registre.meeting_part(source.name, meeting, analysis)
         if analysis.items:
@@ -118,10 +131,21 @@ def _left_out(read: Read, year: int) -> Problem:
     return Problem(
         Place(read.name),
         f"réunion {when} NON incluse dans le registre {year} : "
-        f"{n} problème{'s' if n > 1 else ''} (ci-dessus). Corrigez-les, puis relancez "
+        f"{n} problème{'s' if n > 1 else ''} (ci-dessus). Corrigez-{'les' if n > 1 else 'le'}, "
+        "puis relancez "
         f"« make-minutes registre {year} » ; le registre liste en première page les réunions "
         "qu’il n’inclut pas.",
         code="registre.meeting-left-out",
+    )
+
+
+def _nothing_included(out_dir: Path, year: int) -> Problem:
+    return Problem(
+        Place(str(out_dir / folder_name(year))),
+        f"aucune réunion de {year} ne peut être incluse : le registre n’est pas écrit (celui "
+        "d’une construction précédente reste tel quel). Corrigez les problèmes ci-dessus, "
+        f"puis relancez « make-minutes registre {year} ».",
+        code="registre.nothing-included",
     )
 
 
@@ -160,6 +184,9 @@ def make(
     left_out = [r for r in of_year if not r.ok]
     result = MeetingResult(folder_name(year))
     result.problems = [_left_out(r, year) for r in left_out]
+    if not included:  # every meeting of the year left out: no empty register
+        result.problems.append(_nothing_included(out_dir, year))
+        return Outcome(included, left_out, result, years)
     files = _files(included, left_out, folders, year, with_pdf, result)
     if not files:  # the template failed: said in the result's problems
         return Outcome(included, left_out, result, years)
@@ -277,6 +304,8 @@ def run(
             echo(f"{r.name} : {p}")
     said(outcome.result, echo)
     n = len(outcome.included)
+    if not n:
+        return 1
     echo(f"Registre {year} : {n} séance{'s' if n > 1 else ''} incluse{'s' if n > 1 else ''}.")
     return 0 if outcome.result.ok else 1
 

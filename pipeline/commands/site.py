@@ -59,11 +59,10 @@ def summarise(
     """What the site shows of a meeting, read and checked as for a build;
     its result with its problems when it cannot be read."""
     report = Report()
-    checked = builder.read_and_check(source, report)
+    checked = builder.checked(source, report)
     if checked is None:
         return MeetingResult(source.name, problems=report.problems)
-    meeting, analysis = checked
-    return site.summary(builder.approved(meeting, source), analysis)
+    return site.summary(*checked)
 
 
 SUMMARY = builder.Pack(summarise)  # run by build.prepare_all in worker processes

@@ -17,6 +17,7 @@ whose « Premier numéro » is empty continues the one before it.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
@@ -143,16 +144,24 @@ class Link:
     last: int | None = None
 
 
-def _sequence(meeting: MeetingActs) -> tuple[str, str, int, str] | None:
+def is_dated(pattern: str) -> bool:
+    """Whether ``pattern`` holds a date placeholder ({AAAA}, {MM} or {JJ})."""
+    return any(name in ACT_DATE_PLACEHOLDERS for name in ACT_PLACEHOLDER.findall(pattern))
+
+
+def _sequence(meeting: MeetingActs) -> tuple[str, str, int | None, str] | None:
     """The sequence a meeting's made numbers belong to: same body, Instance
     and year, and the same pattern once its date is filled in (with {MM} or
-    {JJ}, each month or day has a sequence of its own)."""
+    {JJ}, each month or day has a sequence of its own). A pattern without a
+    date placeholder (« B{NNN} ») has one sequence across the years: each
+    year starting again at 1 would give the numbers of the year before."""
     numbering, day = meeting.numbering, meeting.date
     if numbering is None or day is None:
         return None
     dates = {"AAAA": f"{day.year:04d}", "MM": f"{day.month:02d}", "JJ": f"{day.day:02d}"}
     dated = ACT_PLACEHOLDER.sub(lambda m: dates.get(m[1], m[0]), numbering.pattern)
-    return meeting.body, numbering.instance, day.year, dated
+    year = day.year if is_dated(numbering.pattern) else None
+    return meeting.body, numbering.instance, year, dated
 
 
 def chain(meetings: Iterable[MeetingActs]) -> list[tuple[MeetingActs, Link]]:
@@ -160,7 +169,7 @@ def chain(meetings: Iterable[MeetingActs]) -> list[tuple[MeetingActs, Link]]:
     :class:`Link`: the meetings of one sequence taken by date, then by
     folder name, each starting at its « Premier numéro » if given, else
     after the last number of the one before (1 for the first)."""
-    sequences: dict[tuple[str, str, int, str], list[MeetingActs]] = {}
+    sequences: dict[tuple[str, str, int | None, str], list[MeetingActs]] = {}
     for meeting in meetings:
         if (key := _sequence(meeting)) is not None:
             sequences.setdefault(key, []).append(meeting)
@@ -274,8 +283,9 @@ def report_link(
     if previous is None or last is None or previous.numbering is None:
         return
     assert previous.date is not None  # by chain
-    before = f"{_meeting(previous)} (la précédente de la même instance dans l’année)"
+    before = _before(previous, numbering.pattern)
     ended = f"{last} (« {fill(previous.numbering.pattern, last, previous.date)} »)"
+    year = " de l’année" if is_dated(numbering.pattern) else ""
     given, following = numbering.given, last + 1
     if given is None:
         report.note(
@@ -293,7 +303,7 @@ def report_link(
         )
         report.warning(
             place,
-            f"« Premier numéro » {given} laisse un trou dans la numérotation de l’année : "
+            f"« Premier numéro » {given} laisse un trou dans la numérotation{year} : "
             f"{before} a fini à {ended} ; {skipped} à aucun acte. Si c’est voulu, rien à "
             f"faire ; sinon mettez {following}, ou videz la cellule : la numérotation continue "
             "alors d’elle-même.",
@@ -302,8 +312,129 @@ def report_link(
     elif given < following and not clashing:
         report.warning(
             place,
-            f"« Premier numéro » {given} revient en arrière dans la numérotation de l’année : "
+            f"« Premier numéro » {given} revient en arrière dans la numérotation{year} : "
             f"{before} a fini à {ended}. Mettez {following}, ou videz la cellule : la "
             "numérotation continue alors d’elle-même.",
             code="act.sequence-overlap",
         )
+
+
+def _before(previous: MeetingActs, pattern: str) -> str:
+    """The meeting a sequence continues from, and what it is to this one."""
+    within = " dans l’année" if is_dated(pattern) else ""
+    return f"{_meeting(previous)} (la précédente de la même instance{within})"
+
+
+@dataclass(frozen=True)
+class Continued:
+    """A meeting whose numbers made from « Numérotation » are computed, its
+    « Premier numéro » empty: they follow ``link.previous``, and change when
+    a meeting is added to the data folder before it. ``place``: its
+    « Premier numéro » cell."""
+
+    link: Link
+    numbering: Numbering
+    day: dt.date
+    place: Place
+
+
+def sequence_number(pattern: str, number: str, day: dt.date) -> int | None:
+    """The sequence number that ``fill(pattern, ·, day)`` turns into
+    ``number``; None when there is none, or the pattern holds no {N…}
+    or several."""
+    names = ACT_PLACEHOLDER.findall(pattern)
+    if sum(1 for n in names if ACT_SEQUENCE_PLACEHOLDER.fullmatch(n)) != 1:
+        return None
+    dates = {"AAAA": f"{day.year:04d}", "MM": f"{day.month:02d}", "JJ": f"{day.day:02d}"}
+    parts = ACT_PLACEHOLDER.split(pattern)  # text, name, text, name, …, text
+    regex = "".join(
+        re.escape(part)
+        if i % 2 == 0
+        else re.escape(dates[part])
+        if part in dates
+        else f"([0-9]{{{len(part)},}})"
+        if ACT_SEQUENCE_PLACEHOLDER.fullmatch(part)
+        else re.escape(f"{{{part}}}")
+        for i, part in enumerate(parts)
+    )
+    found = re.fullmatch(regex, number)
+    if found is None or int(found[1]) < 1 or fill(pattern, int(found[1]), day) != number:
+        return None
+    return int(found[1])
+
+
+def first_number(continued: Continued, numbers: Iterable[str]) -> int | None:
+    """The « Premier numéro » that gives back the acknowledged ``numbers``:
+    the first act taken as the lowest acknowledged, when each of them is
+    then one the meeting makes; None when that cannot be worked out."""
+    pattern, offsets = continued.numbering.pattern, continued.numbering.offsets
+    sequence = [sequence_number(pattern, n, continued.day) for n in numbers]
+    if not sequence or None in sequence or not offsets:
+        return None
+    acknowledged = {s for s in sequence if s is not None}
+    for offset in sorted(offsets):  # the lowest acknowledged, first act first
+        first = min(acknowledged) - offset
+        if first >= 1 and acknowledged <= {first + o for o in offsets}:
+            return first
+    return None
+
+
+def belongs(continued: Continued, act_id: str) -> bool:
+    """Whether an acknowledgement of ``act_id`` (« 080-…-20221205-B2022_017-DE »)
+    is one of this meeting's acts: its decision date is the meeting's."""
+    parts = act_id.split("-")
+    return len(parts) == 5 and parts[2] == f"{continued.day:%Y%m%d}"
+
+
+def report_renumbered(
+    continued: Continued,
+    acknowledged: Sequence[tuple[str, str]],
+    transmitted: Iterable[str],
+    made: Sequence[str],
+    report: Report,
+) -> None:
+    """An error at the « Premier numéro » cell: the acknowledgements
+    (``acknowledged``: file, act number) of acts of this meeting already
+    transmitted match none of the numbers it now ``made`` continuing the
+    sequence of the meeting before: a meeting added before it moved them.
+    Fixing « Premier numéro » at the first number ``transmitted`` (all the
+    acknowledged numbers of the meeting, matching or not) gives them back."""
+    if not acknowledged:
+        return
+    link, pattern = continued.link, continued.numbering.pattern
+    previous, last = link.previous, link.last
+    assert previous is not None and previous.numbering is not None  # a sequence continued
+    assert previous.date is not None and last is not None  # by chain
+    source = (
+        f"continue celle de {_before(previous, pattern)}, qui a fini à {last} "
+        f"(« {fill(previous.numbering.pattern, last, previous.date)} »)"
+    )
+    now = (
+        f"« {made[0]} » à « {made[-1]} »"
+        if len(made) > 2
+        else " et ".join(f"« {n} »" for n in made)
+    )
+    shown = " ; ".join(f"« {file} » (acte n° {number})" for file, number in acknowledged[:SHOWN])
+    more = len(acknowledged) - SHOWN
+    rest = f" et {more} autre{'s' if more > 1 else ''}" if more > 0 else ""
+    acks = (
+        f"les accusés de réception {shown}{rest} ne sont ceux"
+        if len(acknowledged) > 1
+        else f"l’accusé de réception {shown} n’est celui"
+    )
+    first = first_number(continued, transmitted)
+    fix = (
+        f"fixez le champ « Premier numéro » à {first} : les actes retrouvent les numéros transmis"
+        if first is not None
+        else "mettez dans le champ « Premier numéro » le numéro d’ordre du premier acte de la "
+        "séance tel qu’il a été transmis"
+    )
+    report.error(
+        continued.place,
+        f"« Premier numéro » vide : la numérotation de la séance {source}, et ses actes "
+        f"portent maintenant les numéros {now} ; mais {acks} d’aucune de ces "
+        "délibérations : les actes ont déjà été transmis sous un autre numéro, qui ne "
+        f"doit plus changer (une réunion ajoutée avant celle-ci a décalé la numérotation). "
+        f"Une fois les actes transmis, leur numéro est fixé : {fix}.",
+        code="accuse.renumbered",
+    )

@@ -20,6 +20,7 @@ from dataclasses import replace
 from pathlib import Path
 from xml.etree.ElementTree import Element, ParseError
 
+from pipeline.law.acts import Continued, belongs, report_renumbered
 from pipeline.model import Acknowledgement, Deliberation
 from pipeline.problems import Place, Report
 from pipeline.read.sources import is_ignored_file
@@ -55,9 +56,14 @@ def read_acknowledgements(
     date: dt.date | None,
     siret: str,
     report: Report,
+    continued: Continued | None = None,
 ) -> list[Deliberation]:
     """``deliberations``, each with the acknowledgement of its act number
-    found in ``meeting``'s accuses/ folder; every problem in ``report``."""
+    found in ``meeting``'s accuses/ folder; every problem in ``report``.
+    ``continued``: the meeting's numbers continue those of a meeting before
+    (« Premier numéro » empty): an acknowledgement of its day that
+    matches none of them is then the error that they moved
+    (:func:`pipeline.law.acts.report_renumbered`), not a warning."""
     folder = accuses_folder(meeting)
     if folder is None:
         return deliberations
@@ -85,13 +91,23 @@ def read_acknowledgements(
         return deliberations
     found: dict[str, Acknowledgement] = {}
     numbers = {d.act_number for d in deliberations if d.act_number}
+    moved: list[tuple[str, str]] = []  # (file, number) of acts whose number changed since
+    transmitted: list[str] = []  # the numbers acknowledged for the meeting's day
     for path in files:
         ack = _read(path, f"{name}{path.name}", folder, report)
         if ack is None:
             continue
+        if continued is not None and belongs(continued, ack.act_id):
+            transmitted.append(ack.number)
+            if ack.number not in numbers:
+                moved.append((ack.file, ack.number))
+                continue
         if not _check(ack, found, numbers, date, siret, report):
             continue
         found[ack.number] = ack
+    if continued is not None and moved:
+        made = [d.act_number for d in deliberations if d.numbering is not None]
+        report_renumbered(continued, moved, transmitted, made, report)
     return [replace(d, acknowledgement=found.get(d.act_number)) for d in deliberations]
 
 

@@ -32,6 +32,7 @@ from pathlib import Path
 
 from pipeline.contract import SHEETS
 from pipeline.law.acts import (
+    Continued,
     Link,
     MeetingActs,
     Numbering,
@@ -283,21 +284,24 @@ def neighbour_acts(source: MeetingSource, me: MeetingActs | None = None) -> list
 
 def numbered(
     source: MeetingSource, seance: Seance, deliberations: list[Deliberation], report: Report
-) -> list[Deliberation]:
+) -> tuple[list[Deliberation], Continued | None]:
     """The deliberations of the meeting of ``source`` held on ``seance.date``
     with their act numbers (:func:`number_acts`): a « Numérotation » with no
     « Premier numéro » continues the sequence of the meeting before in the
     year (:func:`pipeline.law.acts.chain`: same body, Instance and pattern);
     then what that calls for (:func:`pipeline.law.acts.report_link`). The
     other meetings are read only when there is a pattern and something to
-    number."""
+    number. With them, when « Premier numéro » is empty and the numbers
+    made continue a meeting before, what
+    :func:`pipeline.law.acts.report_renumbered` needs to check the
+    acknowledgements against these computed numbers."""
     day = seance.date
     assert day is not None
     cell = seance.cell("Numérotation")
     pattern = values.text(cell) if cell is not None else ""
     given = seance.first_number
     if not pattern or not deliberations or unknown_placeholders(pattern) or cell is None:
-        return number_acts(deliberations, cell, given or 1, day, report)
+        return number_acts(deliberations, cell, given or 1, day, report), None
     offsets = tuple(i for i, d in enumerate(deliberations) if not d.act_number)
     body = fold(seance.text("Organisme"))
     numbering = Numbering(fold(seance.text("Instance")), pattern, given, offsets)
@@ -307,8 +311,10 @@ def numbered(
     out = number_acts(deliberations, cell, link.first, day, report)
     made = [act for act in act_uses(out) if act.numbering is not None]
     clashing = bool(clashes(made, body, others))
-    report_link(link, numbering, day, _first_number_place(seance, cell), clashing, report)
-    return out
+    place = _first_number_place(seance, cell)
+    report_link(link, numbering, day, place, clashing, report)
+    computed = given is None and bool(offsets) and link.previous is not None
+    return out, Continued(link, numbering, day, place) if computed else None
 
 
 def _first_number_place(seance: Seance, pattern: Cell) -> Place:

@@ -32,7 +32,9 @@ def of_meeting(source: MeetingSource, report: Report) -> Classification | None:
     found = find(source.folder, source.data)
     if found is None:
         return None
-    shown = found.name if found.parent == source.folder else f"data/{found.name}"
+    # The file named by its real folder: « classification.xml » (the
+    # meeting's own), « data/classification.xml » (--data's, as named).
+    shown = found.name if found.parent == source.folder else f"{found.parent.name}/{found.name}"
     return read(found, report, shown)
 
 
@@ -101,10 +103,23 @@ def parse(data: bytes, report: Report, name: str = FILENAME) -> Classification |
             code="classification.hostile",
         )
         return None
-    except (ParseError, ValueError) as exc:
+    except ParseError as exc:
+        report.error(place, _not_xml(exc) + again, code="classification.malformed")
+        return None
+    except (LookupError, ValueError):  # UnicodeError too: an encoding Python cannot read
         report.error(
             place,
-            f"fichier de classification illisible : ce n’est pas du XML valide ({exc}).{again}",
+            "fichier de classification illisible : son encodage (déclaré en première ligne, "
+            "« encoding=… ») est inconnu ou non pris en charge ; celui de la préfecture est "
+            f"UTF-8 ou ISO-8859-1.{again}",
+            code="classification.malformed",
+        )
+        return None
+    except RecursionError:
+        report.error(
+            place,
+            f"fichier de classification illisible : ses éléments sont imbriqués trop "
+            f"profondément.{again}",
             code="classification.malformed",
         )
         return None
@@ -138,6 +153,29 @@ def parse(data: bytes, report: Report, name: str = FILENAME) -> Classification |
         )
         return None
     return Classification(name, date, codes)
+
+
+# The errors of expat (xml.parsers.expat.errors) a damaged file gives, in French.
+EXPAT_FRENCH = {
+    2: "syntaxe invalide",
+    3: "fichier vide ou coupé avant la fin",
+    4: "caractère ou balise invalide",
+    5: "balise non fermée",
+    7: "balise fermante qui ne correspond pas à la balise ouverte",
+    9: "texte après la fin du document",
+    19: "encodage déclaré incorrect",
+}
+
+
+def _not_xml(exc: Exception) -> str:
+    """ "ce n’est pas du XML valide (… à la ligne 1, colonne 5)" for an
+    expat ParseError (its column counted from 1, as a text editor does)."""
+    line, column = getattr(exc, "position", (0, 0))
+    what = EXPAT_FRENCH.get(getattr(exc, "code", 0), "erreur de syntaxe")
+    return (
+        f"fichier de classification illisible : ce n’est pas du XML valide ({what} à la "
+        f"ligne {line}, colonne {column + 1})."
+    )
 
 
 def _collect(element, ns: str, level: int, prefix: str, codes: dict[str, str]) -> None:

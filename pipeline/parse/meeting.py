@@ -124,11 +124,14 @@ def read_meeting(source: MeetingSource, report: Report, before_vote: bool = Fals
             parse_votes(sheets["votes"], names, set(numbers), report) if "votes" in sheets else []
         )
         seance = read_seance(fields, report, blanks)
+    continued = None  # numbers computed along the year's sequence: acknowledgements check them
     if seance.date is not None:
         # From « Premier numéro », else after the previous meeting's last number.
-        deliberations = numbered(source, seance, deliberations, report)
+        deliberations, continued = numbered(source, seance, deliberations, report)
     siret = read_siret(seance, report)
-    deliberations = read_acknowledgements(source.folder, deliberations, seance.date, siret, report)
+    deliberations = read_acknowledgements(
+        source.folder, deliberations, seance.date, siret, report, continued
+    )
     with _errors(report, room):
         # Without a Présences sheet (already reported) no name can be checked.
         president, secretaries = (

@@ -4,9 +4,11 @@ format of OpenDataFrance, version 2.1.5 (one row per deliberation)."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
+from urllib.parse import quote
 
 from pipeline.contract import actes_path
 from pipeline.render.contexts import extract_filename
@@ -49,14 +51,27 @@ def missing(meeting: Meeting, analysis: Analysis) -> list[str]:
     return out
 
 
+def site_folder(name: str, date: dt.date) -> str:
+    """ "2016/2016-11-28-bureau": the folder of the meeting named ``name``
+    (its folder in data/) in the publication site, output/site/."""
+    return f"{date.year}/{name}"
+
+
+def extract_pdf(d: Deliberation) -> str:
+    """ "extraits/B2016_001-cantine-scolaire.pdf": the extract's PDF,
+    relative to the meeting's folder (in output/<réunion>/ as in the site)."""
+    return str(PurePosixPath(extract_filename(d)).with_suffix(".pdf"))
+
+
 def delib_url(meeting: Meeting, d: Deliberation) -> str:
-    """ "https://www.exemple.fr/actes/B2022_001-cantine-scolaire.pdf": the
-    « Adresse de publication » followed by the file name of the extract's
-    PDF, "" without the address."""
+    """ "https://www.exemple.fr/actes/2016/seance/extraits/B2016_001-cantine.pdf":
+    the « Adresse de publication », where output/site/ is deposited, then
+    the extract's PDF in the site, percent-encoded as the site's links are;
+    "" without the address."""
     if not meeting.publication_url:
         return ""
-    pdf = PurePosixPath(extract_filename(d)).with_suffix(".pdf").name
-    return f"{meeting.publication_url}/{pdf}"
+    path = f"{site_folder(meeting.name, meeting.date)}/{extract_pdf(d)}"
+    return f"{meeting.publication_url}/{quote(path, safe='/')}"
 
 
 def prefecture(meeting: Meeting, d: Deliberation) -> dict[str, str]:

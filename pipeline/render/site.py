@@ -17,13 +17,11 @@ import io
 from collections.abc import Callable
 from dataclasses import dataclass
 from html import escape
-from pathlib import PurePosixPath
 from urllib.parse import quote
 
 from pipeline.law.checks import Analysis
 from pipeline.model import Ballot, Meeting
 from pipeline.render import opendata
-from pipeline.render.contexts import extract_filename
 from pipeline.words import french, results
 
 MINUTES_PDF = "proces-verbal.pdf"
@@ -72,7 +70,7 @@ class SiteMeeting:
     @property
     def folder(self) -> str:
         """ "2016/2016-11-28-bureau": the meeting's folder in the site."""
-        return f"{self.date.year}/{self.name}"
+        return opendata.site_folder(self.name, self.date)
 
     @property
     def pdfs(self) -> list[str]:
@@ -104,7 +102,7 @@ def summary(meeting: Meeting, analysis: Analysis) -> SiteMeeting:
                     secret=d.ballot is Ballot.SECRET,
                     presiding_feminine=meeting.member(item.presiding).feminine,
                 ),
-                pdf=str(PurePosixPath(extract_filename(d)).with_suffix(".pdf")),
+                pdf=opendata.extract_pdf(d),
                 transmitted=getattr(acknowledgement, "received", None),
             )
         )

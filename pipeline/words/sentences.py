@@ -36,7 +36,9 @@ BLANK = "………………………………"  # the dotted line left for a dat
 ARRETE = f"Procès-verbal arrêté en séance du {BLANK}"
 LIST_POSTED = f"Affichée le {BLANK}"
 LIST_ONLINE = f"Mise en ligne le {BLANK}"
-CERTIFICATION = ("Certifié exécutoire", f"Transmis en préfecture le {BLANK}", f"Publié le {BLANK}")
+CERTIFIED = "Certifié exécutoire"
+TRANSMITTED = f"Transmis en préfecture le {BLANK}"
+PUBLISHED = f"Publié le {BLANK}"
 COLON = f"{NBSP}:"
 
 # The model's enums as the documents word them (the model's values are the
@@ -269,25 +271,24 @@ def _put_online(participle: str, day: dt.date, meeting: Meeting) -> str:
 
 
 def certification(meeting: Meeting, d: Deliberation) -> list[str]:
-    """The certification block of ``d``'s extract. « Transmis en préfecture
+    """The certification block of ``d``'s extract: « Transmis en préfecture
     le » takes the date and the identifier of its acknowledgement
-    (accuses/), « Publié le » the date of « Mise en ligne le ». The act is
-    certified executory once both are known; an act without act number is
-    not transmitted: its publication is enough, and the block drops the
-    transmission. Until then the block is the form the signatory completes
-    by hand: each date not known keeps its dotted line."""
-    lines = list(CERTIFICATION)
+    (accuses/), « Publié le » the date of « Mise en ligne le »; each date
+    not known keeps its dotted line. « Certifié exécutoire » heads the
+    block only once both are known (the act is then in force: published
+    and received by the préfecture, L2131-1)."""
     ack = d.acknowledgement
+    transmitted = TRANSMITTED
     if ack is not None:
-        lines[1] = (
+        transmitted = (
             f"Transmis en préfecture le {french.date_short(ack.received)} (accusé de "
             f"réception n°{NBSP}{ack.act_id})"
         )
+    published = PUBLISHED
     if meeting.online_on is not None:
-        lines[2] = f"Publié le {french.date_short(meeting.online_on)}"
-        if not d.act_number:
-            del lines[1]
-    return lines
+        published = f"Publié le {french.date_short(meeting.online_on)}"
+    in_force = ack is not None and meeting.online_on is not None
+    return [*([CERTIFIED] if in_force else []), transmitted, published]
 
 
 def closing(meeting: Meeting) -> str:
