@@ -28,7 +28,7 @@ from pipeline.law.checks import Item
 from pipeline.model import Classification, Deliberation
 from pipeline.problems import Place, Report
 from pipeline.read.sources import MeetingSource
-from pipeline.render import contexts
+from pipeline.render import contexts, pdf
 from pipeline.render import prefecture as package
 from pipeline.render.compiled import Templates
 from pipeline.render.logo import of_meeting as meeting_logo
@@ -39,12 +39,7 @@ MAX_OBJET = 499  # characters (Pastell: #^.{1,499}$#us)
 # An act and its annexes (Pastell's threshold_size for arrete and
 # autre_document_attache: 157 286 400 bytes, « 150 Mo »).
 MAX_ACT_BYTES = 150 * 1024 * 1024
-INSTALL = (
-    "make-minutes prefecture écrit les actes en PDF/A et demande pour cela LibreOffice, "
-    "introuvable sur cet ordinateur (commande « soffice »). Installez-le "
-    "(https://fr.libreoffice.org ; sous Debian ou Ubuntu : « apt-get install "
-    "libreoffice-writer-nogui »), puis relancez."
-)
+INSTALL = pdf.missing("make-minutes prefecture écrit les actes en PDF/A et demande pour cela")
 
 
 def prepare(
@@ -175,9 +170,10 @@ def finish(prepared: Prepared) -> None:
     for name in [n for n in prepared.files if n.endswith(".docx")]:
         del prepared.files[name]
         prepared.headings.pop(name, None)
-    for number, title, pdf in _rows(prepared.files.get(package.CSV_NAME, b"")):
-        size = len(prepared.files.get(pdf, b""))
-        check_size(number, title, size, Place(f"{prepared.source.name}/{FOLDER}/{pdf}"), report)
+    for number, title, act_pdf in _rows(prepared.files.get(package.CSV_NAME, b"")):
+        size = len(prepared.files.get(act_pdf, b""))
+        place = Place(f"{prepared.source.name}/{FOLDER}/{act_pdf}")
+        check_size(number, title, size, place, report)
 
 
 def check_size(number: str, title: str, size: int, place: Place, report: Report) -> None:

@@ -26,17 +26,14 @@ from pipeline import output
 from pipeline.build import MeetingResult
 from pipeline.problems import Place, Problem, Report, Severity
 from pipeline.read.sources import MeetingSource
-from pipeline.render import site
+from pipeline.render import pdf, site
 from pipeline.render.compiled import Templates
 from pipeline.text import fold
 
 FOLDER = "site"  # output/site/
 
-INSTALL = (
-    "make-minutes site publie les copies PDF/A des documents, que fait LibreOffice, "
-    "introuvable sur cet ordinateur (commande « soffice »). Installez-le "
-    "(https://fr.libreoffice.org ; sous Debian ou Ubuntu : "
-    "« apt-get install libreoffice-writer-nogui »), puis relancez."
+INSTALL = pdf.missing(
+    "make-minutes site publie les copies PDF/A des documents et demande pour cela"
 )
 
 

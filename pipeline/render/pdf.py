@@ -88,11 +88,18 @@ START_SECONDS = 60.0
 SECONDS_PER_DOCUMENT = 2.0
 SECONDS_PER_MEGABYTE = 30.0
 
-INSTALL = (
-    "--pdf demande LibreOffice, introuvable sur cet ordinateur (commande « soffice »). "
-    "Installez-le (https://fr.libreoffice.org ; sous Debian ou Ubuntu : "
-    "« apt-get install libreoffice-writer-nogui »), puis relancez."
-)
+
+def missing(needs: str) -> str:
+    """What a command says when LibreOffice cannot be found: ``needs``
+    (« --pdf demande ») followed by where to get it."""
+    return (
+        f"{needs} LibreOffice, introuvable sur cet ordinateur (commande « soffice »). "
+        "Installez-le (https://fr.libreoffice.org ; sous Debian ou Ubuntu : "
+        "« apt-get install libreoffice-writer-nogui »), puis relancez."
+    )
+
+
+INSTALL = missing("--pdf demande")
 
 
 class Failure(NamedTuple):
