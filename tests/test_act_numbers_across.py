@@ -518,3 +518,39 @@ def test_sequence_number_and_first_number_pure() -> None:
     # A typed number on the first row: the made ones start at offset 1.
     typed = Continued(Link(4), Numbering("bureau", "B{AAAA}_{NNN}", None, (1, 2)), day, place)
     assert first_number(typed, ["B2016_008"]) == 7
+
+
+def test_acts_transmitted_while_their_numbers_follow_another_meeting_are_an_error(
+    tmp_path: Path,
+) -> None:
+    """A meeting whose numbers continue the one before and whose acts have
+    acknowledgements must write its « Premier numéro »: a meeting added
+    before it by fewer items than it has would shift its numbers onto the
+    acknowledged ones, and certify acts never transmitted (no number would
+    be left unmatched to say it). Written, the meeting builds."""
+    data, out = tmp_path / "data", tmp_path / "out"
+    meeting(data / "a", dt.date(2016, 11, 8), None, None, None, **NUMBERED)  # B2016_001…003
+    day = dt.date(2016, 11, 28)
+    b = meeting(data / "b", day, None, None, None, **NUMBERED)  # B2016_004…006
+    acknowledge(b, day, "B2016_005", "B2016_006")
+    code, printed = build(data, out)
+    assert code == 1 and not (out / "b").exists(), printed
+    (error,) = [p for p in checked_problems(data)["b"] if p.code.startswith("accuse.")]
+    assert error.code == "accuse.unfixed-numbering"
+    # no « Premier numéro » row: the « Numérotation » cell (its own row when there is one)
+    assert str(error.place).endswith("(colonne « Numérotation »)"), error.place
+    assert error.message == (
+        "« Premier numéro » vide : la numérotation de la séance continue celle de la réunion "
+        "« a » du 08/11/2016 (la précédente de la même instance dans l’année), mais des actes "
+        "de la séance ont déjà été transmis (accusés de réception des actes n° B2016_005, "
+        "B2016_006). Un numéro transmis ne doit plus changer ; or il changerait si une réunion "
+        "était ajoutée ou retirée avant celle-ci dans le dossier, et un accusé de réception "
+        "pourrait alors être rattaché à un autre acte. Écrivez dans le champ « Premier numéro » "
+        "le numéro d’ordre de la première délibération tel qu’il a été transmis "
+        "(aujourd’hui 4)."
+    )
+    (b / "seance.xlsx").unlink()
+    meeting(data / "b", day, None, None, None, **{**NUMBERED, "Premier numéro": 4})
+    code, printed = build(data, out)
+    assert code == 0, printed
+    assert extracts(out, "b") == ["B2016_004", "B2016_005", "B2016_006"]

@@ -386,6 +386,32 @@ def belongs(continued: Continued, act_id: str) -> bool:
     return len(parts) == 5 and parts[2] == f"{continued.day:%Y%m%d}"
 
 
+def report_unfixed(continued: Continued, transmitted: Sequence[str], report: Report) -> None:
+    """An error at the « Premier numéro » cell: acts of this meeting were
+    transmitted (``transmitted``: their acknowledged numbers, each one the
+    meeting makes) while its numbers still follow the meeting before. A
+    meeting added or removed before it would shift them; an acknowledgement
+    could then land on another act and certify it: the first number must be
+    written down once the acts are transmitted."""
+    link, pattern = continued.link, continued.numbering.pattern
+    previous = link.previous
+    assert previous is not None  # a sequence continued
+    shown = ", ".join(transmitted[:SHOWN])
+    more = len(transmitted) - SHOWN
+    rest = f" et {more} autre{'s' if more > 1 else ''}" if more > 0 else ""
+    report.error(
+        continued.place,
+        f"« Premier numéro » vide : la numérotation de la séance continue celle de "
+        f"{_before(previous, pattern)}, mais des actes de la séance ont déjà été transmis "
+        f"(accusés de réception des actes n° {shown}{rest}). Un numéro transmis ne doit plus "
+        "changer ; or il changerait si une réunion était ajoutée ou retirée avant celle-ci "
+        "dans le dossier, et un accusé de réception pourrait alors être rattaché à un autre "
+        "acte. Écrivez dans le champ « Premier numéro » le numéro d’ordre de la première "
+        f"délibération tel qu’il a été transmis (aujourd’hui {link.first}).",
+        code="accuse.unfixed-numbering",
+    )
+
+
 def report_renumbered(
     continued: Continued,
     acknowledged: Sequence[tuple[str, str]],

@@ -20,7 +20,7 @@ from dataclasses import replace
 from pathlib import Path
 from xml.etree.ElementTree import Element, ParseError
 
-from pipeline.law.acts import Continued, belongs, report_renumbered
+from pipeline.law.acts import Continued, belongs, report_renumbered, report_unfixed
 from pipeline.model import Acknowledgement, Deliberation
 from pipeline.problems import Place, Report
 from pipeline.read.sources import is_ignored_file
@@ -63,7 +63,9 @@ def read_acknowledgements(
     ``continued``: the meeting's numbers continue those of a meeting before
     (« Premier numéro » empty): an acknowledgement of its day that
     matches none of them is then the error that they moved
-    (:func:`pipeline.law.acts.report_renumbered`), not a warning."""
+    (:func:`pipeline.law.acts.report_renumbered`), not a warning; one that
+    matches is the error that they may move
+    (:func:`pipeline.law.acts.report_unfixed`)."""
     folder = accuses_folder(meeting)
     if folder is None:
         return deliberations
@@ -108,6 +110,8 @@ def read_acknowledgements(
     if continued is not None and moved:
         made = [d.act_number for d in deliberations if d.numbering is not None]
         report_renumbered(continued, moved, transmitted, made, report)
+    elif continued is not None and transmitted:
+        report_unfixed(continued, transmitted, report)
     return [replace(d, acknowledgement=found.get(d.act_number)) for d in deliberations]
 
 
