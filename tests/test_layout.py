@@ -31,6 +31,7 @@ LAYERS: list[set[str]] = [
     {"render"},
     {"manifest"},
     {"output"},
+    {"workers"},
     {"build"},
     {"commands", "console", "clickfr"},
     {"cli"},

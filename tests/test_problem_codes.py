@@ -112,7 +112,7 @@ def test_a_meeting_s_problems_carry_their_codes(tmp_path: Path) -> None:
 DOCS = PACKAGE.parent / "docs" / "problem-codes.md"
 # Literals of these files that look like codes are not problem codes (the
 # template variables seance.date, d.titre…; click's modules).
-NOT_CODES = {"render/variables.py", "clickfr.py"}
+NOT_CODES = {"render/variables.py", "render/variables_cycle.py", "clickfr.py"}
 FILE_SUFFIXES = (".xlsx", ".docx", ".csv", ".xml", ".pdf", ".json", ".ics")
 
 
